@@ -1,1 +1,3 @@
-return 0;
+using LogControl.Cli;
+
+return await LogCtl.RunAsync(args);

@@ -11,6 +11,16 @@ public enum AccessPurpose { Care, Emergency, Admin, Followup }
 /// <summary>Whether the source system let the access through.</summary>
 public enum AccessOutcome { Success, Failed }
 
+/// <summary>What every logged access or activity shares: its source identity and content digest.</summary>
+public interface IAccessEvent
+{
+    string System { get; }
+    string EventId { get; }
+    Instant OccurredAt { get; }
+    string UserId { get; }
+    string Digest { get; }
+}
+
 /// <summary>
 /// A staff member's account opened, changed, printed or exported a client's record.
 /// One per source log row; identified by <see cref="System"/> + <see cref="EventId"/>.
@@ -31,7 +41,7 @@ public sealed record AccessRecorded(
     AccessOutcome Outcome,
     string? Terminal,
     string? Detail,
-    string Digest);
+    string Digest) : IAccessEvent;
 
 /// <summary>
 /// Logged activity that names no client: log in, log out, a search without a client, or a FHIR
@@ -50,4 +60,4 @@ public sealed record ActivityRecorded(
     AccessOutcome Outcome,
     string? Terminal,
     string? Detail,
-    string Digest);
+    string Digest) : IAccessEvent;

@@ -1,0 +1,45 @@
+using LogControl.Cli.Generation;
+using LogControl.Hosting.Database;
+using LogControl.Ingest.Pipeline;
+using Serilog.Extensions.Logging;
+
+namespace LogControl.Cli;
+
+public static partial class LogCtl
+{
+    /// <summary>
+    /// The main job on the embedded default: generate a synthetic municipality, ingest it together with
+    /// the shared samples, and print what was ingested. Later issues extend it with detection and the UI.
+    /// </summary>
+    private static async Task<int> Demo(Args args, CancellationToken ct)
+    {
+        var dir = args.Option("out") ?? Path.Combine(LogControlPaths.DataDir, "demo");
+        var rows = long.TryParse(args.Option("rows"), out var r) ? r : 50_000;
+        var summary = new AccessLogGenerator(int.TryParse(args.Option("seed"), out var s) ? s : 42).Write(dir, rows, badFraction: 0.001);
+        Console.WriteLine($"generated {summary.Rows:N0} access rows for {summary.Staff} staff and {summary.Clients} clients in {summary.Units} units ({dir})");
+
+        var inputs = new List<string> { summary.ReferencePath, summary.CsvPath };
+        var samples = Path.GetFullPath(Path.Combine(LogControlPaths.RepoRoot, "..", "shared", "samples"));
+        if (Directory.Exists(samples)) inputs.Add(samples);
+
+        var (store, log) = await OpenStoreAsync(args, "logctl", ct);
+        await using var _ = store;
+        using var __ = log;
+        var pipeline = new IngestPipeline(store, new SerilogLoggerFactory(log).CreateLogger("ingest"));
+        await pipeline.EnsureSchemaAsync(ct);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var totals = await pipeline.IngestPathsAsync(inputs, null, ct);
+        Console.WriteLine($"ingested {totals.Files} files in {sw.Elapsed.TotalSeconds:0.0} s");
+
+        await using var session = store.QuerySession();
+        Console.WriteLine();
+        Console.WriteLine("Event store contents:");
+        foreach (var (type, count) in await Reports.IngestSummary.EventCountsAsync(session, ct))
+            Console.WriteLine($"  {type,-28} {count,12:N0}");
+        Console.WriteLine("Quarantine by reason:");
+        foreach (var (reason, count) in await Reports.IngestSummary.QuarantineByReasonAsync(session, ct))
+            Console.WriteLine($"  {reason,-28} {count,12:N0}");
+        Console.WriteLine(totals.ToString());
+        return 0;
+    }
+}

@@ -1,0 +1,144 @@
+using LogControl.Hosting.Database;
+
+namespace LogControl.Cli;
+
+/// <summary>tools/logctl: the verbs of contracts/cli.md. Each failure exits non-zero with one line on stderr.</summary>
+public static partial class LogCtl
+{
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = new Args(argv);
+        try
+        {
+            using var cts = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+            return (args.Verb, args.SubVerb) switch
+            {
+                ("db", "start") => await DbStart(args),
+                ("db", "stop") => await DbStop(),
+                ("db", "status") => await DbStatus(args),
+                ("db", "url") => await DbUrl(args),
+                ("ingest", _) => await Ingest(args, cts.Token),
+                ("quarantine", "list") => await QuarantineList(args, cts.Token),
+                ("quarantine", "export") => await QuarantineExport(args, cts.Token),
+                ("generate", _) => await Generate(args, cts.Token),
+                ("serve", _) => await Serve(args, cts.Token),
+                ("sources", _) => await Sources(args, cts.Token),
+                ("demo", _) => await Demo(args, cts.Token),
+                ("help", _) or ("", _) or ("--help", _) => Help(),
+                _ => Fail($"unknown verb '{string.Join(' ', argv)}' (try: logctl help)"),
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("cancelled");
+        }
+        catch (Exception ex)
+        {
+            return Fail(ex.Message.ReplaceLineEndings(" "));
+        }
+    }
+
+    internal static int Fail(string reason)
+    {
+        Console.Error.WriteLine($"logctl: {reason}");
+        return 1;
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine("""
+            logctl — LogControl command line
+
+              db start|stop|status        the embedded PostgreSQL cluster (in .data/ of the checkout)
+              ingest PATH...              ingest files or folders (CSV, FHIR JSON/Bundle/NDJSON, reference NDJSON, .gz)
+              quarantine list             list rejected rows
+              quarantine export --out F   export rejected rows as NDJSON
+              generate --out DIR [--rows N] [--seed N]   write a synthetic access-log CSV and reference data
+              sources add SYSTEM          create an API key for a source system that pushes over HTTP
+              serve [--urls URL]          HTTP API and background processing (default http://127.0.0.1:5080)
+              demo                        generate, ingest and summarise sample data
+
+            Every verb takes --db CONNECTION_STRING (or $LOGCONTROL_DB) to use an existing PostgreSQL.
+            """);
+        return 0;
+    }
+
+    private static async Task<int> DbStart(Args args)
+    {
+        if (DatabaseSelection.Explicit(args.Option("db")) != null)
+            return Fail("db start manages the embedded cluster; --db/LOGCONTROL_DB points elsewhere");
+        var pg = new EmbeddedPostgres();
+        await pg.StartAsync(m => Console.Error.WriteLine(m));
+        Console.WriteLine(await pg.StatusAsync());
+        return 0;
+    }
+
+    private static async Task<int> DbStop()
+    {
+        await new EmbeddedPostgres().StopAsync(Console.WriteLine);
+        return 0;
+    }
+
+    private static async Task<int> DbStatus(Args args)
+    {
+        if (DatabaseSelection.Explicit(args.Option("db")) is { } cs)
+        {
+            Console.WriteLine($"using an external database ({Redact(cs)})");
+            return 0;
+        }
+        var pg = new EmbeddedPostgres();
+        Console.WriteLine(await pg.StatusAsync());
+        return await pg.IsRunningAsync() ? 0 : 3;
+    }
+
+    /// <summary>Prints the connection string of the embedded cluster (starting it), for scripts and psql.</summary>
+    private static async Task<int> DbUrl(Args args)
+    {
+        Console.WriteLine(await DatabaseSelection.ResolveAsync(args.Option("db"), m => Console.Error.WriteLine(m)));
+        return 0;
+    }
+
+    internal static string Redact(string connectionString)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (b.Password != null) b.Password = "***";
+        return b.ConnectionString;
+    }
+}
+
+/// <summary>Minimal argument parsing: verb, sub-verb, --name value options, --flag switches, positionals.</summary>
+public sealed class Args
+{
+    private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);
+
+    public Args(string[] argv)
+    {
+        var positionals = new List<string>();
+        for (var i = 0; i < argv.Length; i++)
+        {
+            var a = argv[i];
+            if (a.StartsWith("--") && a.Length > 2)
+            {
+                var eq = a.IndexOf('=');
+                if (eq > 0) { _options[a[2..eq]] = a[(eq + 1)..]; continue; }
+                var name = a[2..];
+                if (i + 1 < argv.Length && !argv[i + 1].StartsWith("--") && !IsSwitch(name)) _options[name] = argv[++i];
+                else _options[name] = null;
+            }
+            else positionals.Add(a);
+        }
+        Verb = positionals.Count > 0 ? positionals[0] : "";
+        SubVerb = positionals.Count > 1 ? positionals[1] : "";
+        Positionals = positionals.Skip(1).ToList();
+    }
+
+    private static bool IsSwitch(string name) => name is "no-progress" or "quiet" or "no-serve" or "wait";
+
+    public string Verb { get; }
+    public string SubVerb { get; }
+    /// <summary>Everything after the verb.</summary>
+    public IReadOnlyList<string> Positionals { get; }
+    public string? Option(string name) => _options.GetValueOrDefault(name);
+    public bool Has(string name) => _options.ContainsKey(name);
+}

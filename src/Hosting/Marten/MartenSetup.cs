@@ -1,0 +1,58 @@
+using JasperFx;
+using JasperFx.Events;
+using LogControl.Domain.Access;
+using LogControl.Domain.Ingestion;
+using LogControl.Domain.Reference;
+using LogControl.Projections.Access;
+using Marten;
+using JasperFx.Events.Projections;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using Npgsql;
+using Weasel.Core;
+
+namespace LogControl.Hosting.Marten;
+
+/// <summary>The one place where the event store is configured. Every host (CLI, server, tests, benchmarks) uses it.</summary>
+public static class MartenSetup
+{
+    public const string Schema = "lc";
+
+    /// <summary>Npgsql with the NodaTime plugin (Marten.NodaTime is not available here, so we wire it ourselves).</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.UseNodaTime();
+        return builder.Build();
+    }
+
+    public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource)
+    {
+        opts.Connection(dataSource);
+        opts.DatabaseSchemaName = Schema;
+        opts.Events.DatabaseSchemaName = Schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+            o => o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+
+        // Access events are keyed by their source identity: the event id is derived from (system, event_id),
+        // and this unique index makes the store itself refuse a second copy, whoever writes it.
+        opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+        opts.Events.EnableUniqueIndexOnEventId = true;
+
+        opts.Events.AddEventTypes([
+            typeof(AccessRecorded), typeof(ActivityRecorded),
+            typeof(IngestBatchRecorded), typeof(RowQuarantined),
+            typeof(UnitDescribed), typeof(StaffPlacementRecorded), typeof(ClientDescribed),
+            typeof(EnrollmentRecorded), typeof(AssignmentRecorded), typeof(ShiftRecorded),
+            typeof(VisitRecorded), typeof(RelationDeclared),
+        ]);
+
+        opts.Storage.ExtendedSchemaObjects.Add(AccessTimelineProjection.Table(Schema));
+        opts.Projections.Add(new AccessTimelineProjection(Schema), ProjectionLifecycle.Async);
+    }
+
+    public static DocumentStore CreateStore(string connectionString) =>
+        DocumentStore.For(opts => Configure(opts, CreateDataSource(connectionString)));
+}

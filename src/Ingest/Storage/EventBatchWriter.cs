@@ -1,0 +1,248 @@
+using System.Text;
+using LogControl.Domain.Access;
+using LogControl.Domain.Ingestion;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+
+namespace LogControl.Ingest.Storage;
+
+public enum PendingKind { Access, Fact, Quarantine }
+
+/// <summary>An event ready to append, with what is needed to dedupe it and to quarantine it if it conflicts.</summary>
+public sealed record PendingEvent(Guid Id, object Data, PendingKind Kind, string? Digest, long Line, string Raw);
+
+public sealed record PreparedBatch(string Source, string Format, long FirstLine, long LastLine, IReadOnlyList<PendingEvent> Events);
+
+public readonly record struct BatchOutcome(int Accepted, int Duplicates, int Rejected, int Appended);
+
+/// <summary>
+/// Appends one batch of events to the Marten event store atomically and idempotently.
+///
+/// Why not Marten's BulkInsertEventsAsync? It opens its own transaction and advances the daemon's
+/// high-water mark itself. We need the dedupe probe, the events and the quarantined rows of a batch
+/// in ONE transaction (crash safety: a batch is all in or all out), and we must not move the
+/// high-water mark past events other writers have not committed yet. So we write the same rows
+/// Marten's bulk appender writes (binary COPY into mt_streams and mt_events, seq_ids drawn from
+/// mt_events_sequence) inside our own transaction and leave high-water detection to the daemon,
+/// exactly as for a normal append. <see cref="VerifySchemaAsync"/> checks at start-up that Marten's
+/// event tables still have the shape this writer fills, and fails loudly if not.
+///
+/// Each batch becomes a new stream (an "ingest batch"): its first event records where the rows
+/// came from, then the accepted events and quarantined rows follow in file order.
+/// </summary>
+public sealed class EventBatchWriter
+{
+    public const string BatchStreamType = "ingest_batch";
+
+    private static readonly string[] EventColumns =
+        ["seq_id", "id", "stream_id", "version", "data", "type", "timestamp", "tenant_id", "mt_dotnet_type", "is_archived"];
+
+    private static readonly string[] StreamColumns =
+        ["id", "type", "version", "timestamp", "created", "tenant_id", "is_archived"];
+
+    private readonly IDocumentStore _store;
+    private readonly ISerializer _serializer;
+    private readonly string _schema;
+    private readonly Dictionary<Type, (string Alias, string DotNet)> _types = new();
+    private readonly IClock _clock;
+
+    public EventBatchWriter(IDocumentStore store, IClock? clock = null)
+    {
+        _store = store;
+        _clock = clock ?? SystemClock.Instance;
+        _serializer = store.Options.Serializer();
+        _schema = store.Options.Events.DatabaseSchemaName;
+    }
+
+    private (string Alias, string DotNet) TypeInfo(Type type)
+    {
+        if (_types.TryGetValue(type, out var info)) return info;
+        var mapping = ((DocumentStore)_store).Events.EventMappingFor(type);
+        info = (mapping.EventTypeName, mapping.DotNetTypeName);
+        _types[type] = info;
+        return info;
+    }
+
+    /// <summary>Creates or updates the schema and checks that the event tables have exactly the columns this writer must fill.</summary>
+    public async Task VerifySchemaAsync(CancellationToken ct = default)
+    {
+        await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var conn = _store.Storage.Database.CreateConnection();
+        await conn.OpenAsync(ct);
+        foreach (var (table, columns) in new[] { ("mt_events", EventColumns), ("mt_streams", StreamColumns) })
+        {
+            await using var cmd = new NpgsqlCommand("""
+                select column_name from information_schema.columns
+                where table_schema = $1 and table_name = $2 and is_nullable = 'NO' and column_default is null
+                """, conn);
+            cmd.Parameters.AddWithValue(_schema);
+            cmd.Parameters.AddWithValue(table);
+            var required = new List<string>();
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct)) required.Add(r.GetString(0));
+            if (required.Count == 0)
+                throw new InvalidOperationException($"{_schema}.{table} not found after schema migration");
+            var missing = required.Except(columns).ToList();
+            if (missing.Count > 0)
+                throw new InvalidOperationException(
+                    $"Marten's {table} has required column(s) the ingest writer does not fill: {string.Join(", ", missing)}. " +
+                    "The Marten version changed its event schema; update EventBatchWriter.");
+        }
+    }
+
+    public async Task<BatchOutcome> WriteAsync(PreparedBatch batch, CancellationToken ct = default)
+    {
+        // Dedupe inside the batch first: the first occurrence wins, a later one with other content conflicts.
+        var candidates = new List<PendingEvent>(batch.Events.Count);
+        var firstInBatch = new Dictionary<Guid, PendingEvent>(batch.Events.Count);
+        int duplicates = 0, rejected = 0;
+        foreach (var e in batch.Events)
+        {
+            if (e.Kind == PendingKind.Quarantine) rejected++;
+            if (firstInBatch.TryGetValue(e.Id, out var first))
+            {
+                if (e.Kind == PendingKind.Access && first.Digest != e.Digest)
+                {
+                    var q = Conflict(batch.Source, e);
+                    if (firstInBatch.TryAdd(q.Id, q)) candidates.Add(q);
+                    rejected++;
+                }
+                else if (e.Kind != PendingKind.Quarantine) duplicates++;
+                continue;
+            }
+            firstInBatch.Add(e.Id, e);
+            candidates.Add(e);
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(batch, candidates, duplicates, rejected, ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 5)
+            {
+                // Another writer committed some of the same events between our probe and our COPY: probe again.
+            }
+        }
+    }
+
+    private async Task<BatchOutcome> WriteOnceAsync(PreparedBatch batch, List<PendingEvent> candidates, int duplicates, int rejected, CancellationToken ct)
+    {
+        await using var conn = _store.Storage.Database.CreateConnection();
+        await conn.OpenAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+
+        var existing = await ProbeAsync(conn, candidates.Select(c => c.Id).ToArray(), ct);
+        var fresh = new List<PendingEvent>(candidates.Count);
+        var conflicts = new List<PendingEvent>();
+        var accepted = 0;
+        foreach (var c in candidates)
+        {
+            if (existing.TryGetValue(c.Id, out var storedDigest))
+            {
+                if (c.Kind == PendingKind.Access && storedDigest != c.Digest)
+                {
+                    conflicts.Add(Conflict(batch.Source, c));
+                    rejected++;
+                }
+                else if (c.Kind != PendingKind.Quarantine) duplicates++;
+                continue;
+            }
+            fresh.Add(c);
+            if (c.Kind != PendingKind.Quarantine) accepted++;
+        }
+
+        if (conflicts.Count > 0)
+        {
+            var known = await ProbeAsync(conn, conflicts.Select(c => c.Id).ToArray(), ct);
+            var seen = new HashSet<Guid>(fresh.Select(f => f.Id));
+            fresh.AddRange(conflicts.Where(c => !known.ContainsKey(c.Id) && seen.Add(c.Id)));
+        }
+
+        if (fresh.Count > 0)
+        {
+            var now = _clock.GetCurrentInstant();
+            var header = new IngestBatchRecorded(batch.Source, batch.Format, batch.FirstLine, batch.LastLine,
+                accepted, duplicates, rejected, now);
+            fresh.Insert(0, new PendingEvent(Guid.NewGuid(), header, PendingKind.Fact, null, batch.FirstLine, ""));
+            await AppendAsync(conn, fresh, now, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return new BatchOutcome(accepted, duplicates, rejected, fresh.Count);
+    }
+
+    private static PendingEvent Conflict(string source, PendingEvent e)
+    {
+        var a = (IAccessEvent)e.Data;
+        var reason = $"({a.System}, {a.EventId}) was already ingested with different content; the first version is kept";
+        var id = SourceIdentity.QuarantineEventId(source, e.Line, ReasonCodes.ConflictingDuplicate, e.Raw);
+        return new PendingEvent(id, new RowQuarantined(source, e.Line, ReasonCodes.ConflictingDuplicate, reason, e.Raw, SystemClock.Instance.GetCurrentInstant()),
+            PendingKind.Quarantine, null, e.Line, e.Raw);
+    }
+
+    private async Task<Dictionary<Guid, string?>> ProbeAsync(NpgsqlConnection conn, Guid[] ids, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, string?>();
+        if (ids.Length == 0) return result;
+        await using var cmd = new NpgsqlCommand($"select id, data->>'digest' from {_schema}.mt_events where id = any($1)", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result[r.GetGuid(0)] = r.IsDBNull(1) ? null : r.GetString(1);
+        return result;
+    }
+
+    private async Task AppendAsync(NpgsqlConnection conn, List<PendingEvent> events, Instant now, CancellationToken ct)
+    {
+        var sequences = new long[events.Count];
+        await using (var cmd = new NpgsqlCommand($"select nextval('{_schema}.mt_events_sequence') from generate_series(1, $1)", conn))
+        {
+            cmd.Parameters.AddWithValue(events.Count);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var i = 0;
+            while (await r.ReadAsync(ct)) sequences[i++] = r.GetInt64(0);
+        }
+        Array.Sort(sequences);
+
+        var streamId = Guid.NewGuid();
+        var timestamp = now.ToDateTimeOffset();
+        await using (var w = await conn.BeginBinaryImportAsync(
+                         $"copy {_schema}.mt_streams ({string.Join(", ", StreamColumns)}) from stdin (format binary)", ct))
+        {
+            await w.StartRowAsync(ct);
+            await w.WriteAsync(streamId, NpgsqlDbType.Uuid, ct);
+            await w.WriteAsync(BatchStreamType, NpgsqlDbType.Varchar, ct);
+            await w.WriteAsync((long)events.Count, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, ct);
+            await w.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, ct);
+            await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
+            await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+            await w.CompleteAsync(ct);
+        }
+
+        await using (var w = await conn.BeginBinaryImportAsync(
+                         $"copy {_schema}.mt_events ({string.Join(", ", EventColumns)}) from stdin (format binary)", ct))
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                var (alias, dotnet) = TypeInfo(e.Data.GetType());
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(sequences[i], NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(e.Id, NpgsqlDbType.Uuid, ct);
+                await w.WriteAsync(streamId, NpgsqlDbType.Uuid, ct);
+                await w.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(_serializer.ToJson(e.Data), NpgsqlDbType.Jsonb, ct);
+                await w.WriteAsync(alias, NpgsqlDbType.Varchar, ct);
+                await w.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, ct);
+                await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
+                await w.WriteAsync(dotnet, NpgsqlDbType.Varchar, ct);
+                await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+            }
+            await w.CompleteAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using JasperFx;
+using JasperFx.Events.Daemon;
+using LogControl.Hosting.Marten;
+using LogControl.Hosting.Observability;
+using LogControl.Ingest.Pipeline;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Wolverine;
+using Wolverine.Http;
+using Wolverine.Marten;
+
+namespace LogControl.Server;
+
+/// <summary>
+/// The host: Wolverine.Http endpoints over Marten, with the async daemon running the projections.
+/// Thin on purpose: configuration lives in Hosting (MartenSetup, LogSetup); slices bring their endpoints.
+/// </summary>
+public static class LogControlServer
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string connectionString, string[]? args = null, string? urls = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.Configuration.AddConfiguration(LogSetup.BuildConfiguration(args));
+        builder.WebHost.UseUrls(urls ?? builder.Configuration["urls"] ?? DefaultUrls);
+        builder.Services.AddSerilog((_, lc) => LogSetup.Configure(lc, builder.Configuration, "server"));
+
+        var dataSource = MartenSetup.CreateDataSource(connectionString);
+        builder.Services.AddMarten(_ =>
+            {
+                var opts = new StoreOptions();
+                MartenSetup.Configure(opts, dataSource);
+                return opts;
+            })
+            .IntegrateWithWolverine()
+            // Solo: HotCold leader election needs the real Patched.DistributedLock package (see build/bridge).
+            .AddAsyncDaemon(DaemonMode.Solo)
+            .ApplyAllDatabaseChangesOnStartup();
+
+        builder.Host.UseWolverine(opts =>
+        {
+            opts.UseRuntimeCompilation();
+            opts.Discovery.IncludeAssembly(typeof(LogControlServer).Assembly);
+        });
+        builder.Services.AddWolverineHttp();
+        builder.Services.AddSingleton(sp => new IngestPipeline(sp.GetRequiredService<IDocumentStore>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("ingest")));
+        builder.Services.AddProblemDetails();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        app.MapWolverineEndpoints();
+        return app;
+    }
+}
