@@ -4,6 +4,7 @@ namespace LogControl.Domain.Reference;
 
 // Reference data facts (contracts/reference-data.md) as events. Facts are history: a later fact for the
 // same key supersedes an earlier one only from its own date. Unknown source fields are kept in Extra.
+// `to`/`end` may be null (open-ended) per the contract; `to` dates are inclusive.
 
 public sealed record UnitDescribed(
     string UnitId,
@@ -52,7 +53,7 @@ public sealed record AssignmentRecorded(
 public sealed record ShiftRecorded(
     string UserId,
     Instant Start,
-    Instant End,
+    Instant? End,
     string UnitId,
     IReadOnlyDictionary<string, string>? Extra = null);
 
@@ -62,7 +63,7 @@ public sealed record VisitRecorded(
     string UserId,
     string? UnitId,
     Instant Start,
-    Instant End,
+    Instant? End,
     IReadOnlyDictionary<string, string>? Extra = null);
 
 public sealed record RelationDeclared(
