@@ -25,7 +25,7 @@ public sealed class EmbeddedPostgres
     public string Root { get; }
     public int Port { get; }
     public string DataDirectory => Path.Combine(Root, "pg");
-    public string LogFile => Path.Combine(Root, "pg.log");
+    public string LogFile => Path.Combine(DataDirectory, "server.log");
     private string PasswordFile => Path.Combine(Root, "pg.password");
     private string LockFile => Path.Combine(Root, "pg.lock");
 

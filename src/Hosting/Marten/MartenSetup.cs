@@ -26,7 +26,8 @@ public static class MartenSetup
         return builder.Build();
     }
 
-    public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource)
+    /// <param name="withAsyncProjections">False for short-lived CLI processes that only append: the daemon hosts (server, tests) register them.</param>
+    public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource, bool withAsyncProjections = true)
     {
         opts.Connection(dataSource);
         opts.DatabaseSchemaName = Schema;
@@ -50,9 +51,10 @@ public static class MartenSetup
         ]);
 
         opts.Storage.ExtendedSchemaObjects.Add(AccessTimelineProjection.Table(Schema));
-        opts.Projections.Add(new AccessTimelineProjection(Schema), ProjectionLifecycle.Async);
+        if (withAsyncProjections)
+            opts.Projections.Add(new AccessTimelineProjection(Schema), ProjectionLifecycle.Async);
     }
 
-    public static DocumentStore CreateStore(string connectionString) =>
-        DocumentStore.For(opts => Configure(opts, CreateDataSource(connectionString)));
+    public static DocumentStore CreateStore(string connectionString, bool withAsyncProjections = false) =>
+        DocumentStore.For(opts => Configure(opts, CreateDataSource(connectionString), withAsyncProjections));
 }

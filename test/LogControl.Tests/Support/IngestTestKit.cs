@@ -1,0 +1,49 @@
+using System.Text;
+using LogControl.Ingest.Pipeline;
+using Marten;
+using Npgsql;
+
+namespace LogControl.Tests.Support;
+
+/// <summary>Small helpers for writing inputs and reading the event store back in ingest tests.</summary>
+public static class IngestTestKit
+{
+    public const string Header = "event_id;timestamp;system;user_id;user_name;user_role;unit_id;client_id;action;purpose;terminal";
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "logcontrol-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string WriteCsv(string dir, string name, IEnumerable<string> rows, string header = Header)
+    {
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, header + "\n" + string.Join("\n", rows) + "\n", new UTF8Encoding(false));
+        return path;
+    }
+
+    /// <summary>A valid row: event id LC-{n}, a fixed valid personnummer, read/care.</summary>
+    public static string Row(int n, string system = "Lifecare", string user = "SE2321000032-U1001", string client = "19121212-1212",
+        string timestamp = "2026-03-02 07:41:12", string action = "read", string purpose = "care") =>
+        $"LC-{n:D7};{timestamp};{system};{user};Åsa Öberg;underskoterska;HT-NORR;{client};{action};{purpose};ws-norr-03";
+
+    public static async Task<long> CountAsync(IDocumentStore store, string sql)
+    {
+        await using var conn = store.Storage.Database.CreateConnection();
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
+    }
+
+    public static Task<long> EventsOfType(IDocumentStore store, string type) =>
+        CountAsync(store, $"select count(*) from lc.mt_events where type = '{type}'");
+
+    public static async Task<IngestTotals> IngestAsync(IDocumentStore store, params string[] paths)
+    {
+        var pipeline = new IngestPipeline(store, options: new IngestOptions { BatchSize = 1000 });
+        await pipeline.EnsureSchemaAsync();
+        return await pipeline.IngestPathsAsync(paths);
+    }
+}
