@@ -42,22 +42,16 @@ public sealed class FhirAuditEventReader
         return ReadTopLevel(resource, lineNumber, raw, entryLine: _ => lineNumber, CancellationToken.None);
     }
 
+    /// <summary>Parses on every enumeration, so the sequence can be enumerated more than once.</summary>
     private static IEnumerable<IngestItem> ReadDocumentBytes(ReadOnlyMemory<byte> json, string sourceName, CancellationToken ct)
     {
-        JsonDocument doc;
-        try
+        var (doc, error) = Parse(json, sourceName);
+        if (doc is null)
         {
-            doc = JsonDocument.Parse(json, DocOptions);
+            yield return IngestItem.Rejected(1, Text(json), ReasonCodes.MalformedJson, error!);
+            yield break;
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or DecoderFallbackException)
-        {
-            return [IngestItem.Rejected(1, Text(json), ReasonCodes.MalformedJson, $"{sourceName}: {ex.Message}")];
-        }
-        return ReadParsed(doc, json, ct);
-    }
 
-    private static IEnumerable<IngestItem> ReadParsed(JsonDocument doc, ReadOnlyMemory<byte> json, CancellationToken ct)
-    {
         using (doc)
         {
             var root = doc.RootElement;
@@ -71,6 +65,21 @@ public sealed class FhirAuditEventReader
             var rootLine = positions.LineOf(positions.Root);
             foreach (var item in ReadTopLevel(root, rootLine, root.GetRawText(), i => positions.LineOf(positions.EntryResource(i)), ct))
                 yield return item;
+        }
+    }
+
+    private static (JsonDocument? Doc, string? Error) Parse(ReadOnlyMemory<byte> json, string sourceName)
+    {
+        // JsonDocument does not check the UTF-8 inside strings; reading such a string later would throw.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+            return (null, $"{sourceName}: the file is not valid UTF-8");
+        try
+        {
+            return (JsonDocument.Parse(json, DocOptions), null);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            return (null, $"{sourceName}: {ex.Message}");
         }
     }
 
