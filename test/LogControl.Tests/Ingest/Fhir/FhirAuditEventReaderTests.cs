@@ -173,6 +173,33 @@ public sealed class FhirAuditEventReaderTests
     }
 
     [Fact]
+    public void Content_hash_ignores_how_a_string_is_escaped()
+    {
+        var plain = R4(id: "").Replace("\"EHR\"", "\"Praxis Dr. Müller\"");
+        var escaped = R4(id: "").Replace("\"EHR\"", "\"Praxis Dr. M\\u00fcller\"");
+        One(escaped).System.ShouldBe("Praxis Dr. Müller");
+        One(plain).EventId.ShouldBe(One(escaped).EventId);
+    }
+
+    [Fact]
+    public void A_nested_Bundle_entry_is_skipped()
+    {
+        var item = ReadText("""{ "resourceType": "Bundle", "entry": [ { "resource": { "resourceType": "Bundle", "entry": [] } } ] }""")
+            .ShouldHaveSingleItem();
+        item.Kind.ShouldBe(ItemKind.Skipped);
+        item.Reason!.ShouldContain("Bundle");
+    }
+
+    [Fact]
+    public void A_document_can_be_enumerated_twice()
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(MixedBundle));
+        var items = Reader.ReadDocument(stream, "twice.json");
+        items.Count().ShouldBe(5);
+        items.Count().ShouldBe(5);
+    }
+
+    [Fact]
     public void Present_id_is_the_event_id()
     {
         One(R4()).EventId.ShouldBe("a1");
