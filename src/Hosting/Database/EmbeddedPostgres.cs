@@ -18,16 +18,21 @@ public sealed class EmbeddedPostgres
 
     public EmbeddedPostgres(string? dataRoot = null, int? port = null)
     {
-        Root = dataRoot ?? (Environment.GetEnvironmentVariable("LOGCONTROL_DATA") is { Length: > 0 } d ? d : LogControlPaths.DataDir);
+        Home = dataRoot ?? (Environment.GetEnvironmentVariable("LOGCONTROL_DATA") is { Length: > 0 } d ? d : LogControlPaths.DataDir);
+        Root = File.Exists(PointerFile) ? File.ReadAllText(PointerFile).Trim() : Home;
         Port = port ?? (int.TryParse(Environment.GetEnvironmentVariable("LOGCONTROL_PG_PORT"), out var p) ? p : 55432);
     }
 
-    public string Root { get; }
+    /// <summary>The checkout's state folder: holds the password, the lock, and (normally) the cluster.</summary>
+    public string Home { get; }
+    /// <summary>Where the cluster lives: Home, unless the 'postgres' OS user cannot reach it (see <see cref="RelocateIfUnreachable"/>).</summary>
+    public string Root { get; private set; }
+    private string PointerFile => Path.Combine(Home, "pg.location");
     public int Port { get; }
     public string DataDirectory => Path.Combine(Root, "pg");
     public string LogFile => Path.Combine(DataDirectory, "server.log");
-    private string PasswordFile => Path.Combine(Root, "pg.password");
-    private string LockFile => Path.Combine(Root, "pg.lock");
+    private string PasswordFile => Path.Combine(Home, "pg.password");
+    private string LockFile => Path.Combine(Home, "pg.lock");
 
     private static bool IsRoot => Environment.UserName == "root" || geteuid() == 0;
 
@@ -49,12 +54,16 @@ public sealed class EmbeddedPostgres
     /// <summary>Initialises (first time) and starts the cluster unless it already runs. Safe to call from several processes at once.</summary>
     public async Task<string> StartAsync(Action<string>? say = null, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(Home);
         using var _ = await AcquireLockAsync(ct);
         if (await IsRunningAsync()) return ConnectionString();
 
         var bin = FindBinDirectory() ?? InstallPostgres(say);
-        if (!IsInitialised) InitDb(bin, say);
+        if (!IsInitialised)
+        {
+            RelocateIfUnreachable(say);
+            InitDb(bin, say);
+        }
 
         say?.Invoke($"starting PostgreSQL on 127.0.0.1:{Port} ({DataDirectory})");
         // Unix sockets off: only loopback TCP, so several checkouts never collide on a socket path.
@@ -121,7 +130,6 @@ public sealed class EmbeddedPostgres
         {
             if (IsRoot)
             {
-                EnsureOwnerCanReach();
                 Exec("chown", $"postgres:postgres \"{DataDirectory}\" \"{pwTemp}\"");
             }
             File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -162,14 +170,22 @@ public sealed class EmbeddedPostgres
             File.AppendAllText(confPath, conf);
     }
 
-    /// <summary>The 'postgres' OS user must be able to traverse every folder above the data directory.</summary>
-    private void EnsureOwnerCanReach()
+    /// <summary>
+    /// As root the cluster belongs to the 'postgres' OS user, which must be able to traverse every folder
+    /// above the data directory. A checkout under a private home folder (mode 700) is not reachable; then
+    /// the cluster goes to /var/lib/logcontrol/&lt;checkout hash&gt; and .data/pg.location points there.
+    /// </summary>
+    private void RelocateIfUnreachable(Action<string>? say)
     {
+        if (!IsRoot) return;
+        Directory.CreateDirectory(Root);
         var (code, _) = ExecRaw("runuser", $"-u postgres -- test -x \"{Root}\"");
-        if (code != 0)
-            throw new InvalidOperationException(
-                $"the 'postgres' OS user cannot reach {Root} (a parent folder is not world-executable). " +
-                "Move the checkout, set LOGCONTROL_DATA to a reachable folder, or use --db / LOGCONTROL_DB.");
+        if (code == 0) return;
+        var hash = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Home)))[..12].ToLowerInvariant();
+        Root = Path.Combine("/var/lib/logcontrol", hash);
+        Directory.CreateDirectory(Root);
+        File.WriteAllText(PointerFile, Root);
+        say?.Invoke($"the 'postgres' OS user cannot reach {Home}; keeping the cluster in {Root} instead");
     }
 
     public static string? FindBinDirectory()
