@@ -35,8 +35,9 @@ public sealed class CsvAccessLogReader
 
     public CsvAccessLogReader(int maxRecordBytes = DefaultMaxRecordBytes, int bufferBytes = DefaultBufferBytes)
     {
-        MaxRecordBytes = Math.Max(64, maxRecordBytes);
-        BufferBytes = Math.Max(16, bufferBytes);
+        // The buffer may grow to about twice MaxRecordBytes, so both are capped well below 2 GB.
+        MaxRecordBytes = Math.Clamp(maxRecordBytes, 64, 1 << 28);
+        BufferBytes = Math.Clamp(bufferBytes, 16, 1 << 28);
     }
 
     /// <summary>A record longer than this (bytes, without its line ending) is rejected and skipped.</summary>
@@ -47,6 +48,11 @@ public sealed class CsvAccessLogReader
 
     public int SniffBytes => BufferBytes;
 
+    /// <summary>
+    /// Reads the records lazily; every record (physical, blank lines excepted) yields exactly one item.
+    /// The stream is consumed as the sequence is enumerated (enumerate once); the reader itself is stateless
+    /// and may be shared between threads.
+    /// </summary>
     /// <param name="stream">already-decompressed bytes (the caller handles gzip)</param>
     /// <param name="sourceName">for messages only</param>
     public IEnumerable<IngestItem> Read(Stream stream, string sourceName, CancellationToken ct = default)
