@@ -45,7 +45,12 @@ public static class SwedishTime
             foreach (var p in OffsetPatterns)
             {
                 var r = p.Parse(s);
-                if (r.Success) { instant = r.Value.ToInstant(); return ParseStatus.Ok; }
+                if (!r.Success) continue;
+                // An offset can push a date at the end of year 9999 past Instant.MaxValue, where
+                // ToInstant() throws OverflowException; such a timestamp is simply invalid.
+                try { instant = r.Value.ToInstant(); }
+                catch (OverflowException) { return ParseStatus.Invalid; }
+                return ParseStatus.Ok;
             }
             return ParseStatus.Invalid;
         }
