@@ -111,7 +111,7 @@ public static partial class LogCtl
                     w.WriteString("reason_code", q.ReasonCode);
                     w.WriteString("reason", q.Reason);
                     w.WriteString("raw", q.Raw);
-                    w.WriteString("quarantined_at", SwedishTime.InStockholm(q.QuarantinedAt).ToOffsetDateTime().ToString("uuuu-MM-dd'T'HH:mm:sso<G>", null));
+                    w.WriteString("quarantined_at", SwedishTime.FormatIso(q.QuarantinedAt));
                     w.WriteEndObject();
                 }
                 file.WriteByte((byte)'\n');

@@ -86,6 +86,12 @@ public static class SwedishTime
         return r.Success;
     }
 
+    private static readonly OffsetDateTimePattern IsoWithOffset =
+        OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'sso<+HH:mm>");
+
+    /// <summary>ISO 8601 in Stockholm local time with its offset, as the exports use: 2026-03-02T07:41:12+01:00.</summary>
+    public static string FormatIso(Instant instant) => IsoWithOffset.Format(instant.InZone(Zone).ToOffsetDateTime());
+
     public static LocalDate DateOf(Instant instant) => instant.InZone(Zone).Date;
 
     public static ZonedDateTime InStockholm(Instant instant) => instant.InZone(Zone);

@@ -94,33 +94,11 @@ public sealed class EventBatchWriter
 
     public async Task<BatchOutcome> WriteAsync(PreparedBatch batch, CancellationToken ct = default)
     {
-        // Dedupe inside the batch first: the first occurrence wins, a later one with other content conflicts.
-        var candidates = new List<PendingEvent>(batch.Events.Count);
-        var firstInBatch = new Dictionary<Guid, PendingEvent>(batch.Events.Count);
-        int duplicates = 0, rejected = 0;
-        foreach (var e in batch.Events)
-        {
-            if (e.Kind == PendingKind.Quarantine) rejected++;
-            if (firstInBatch.TryGetValue(e.Id, out var first))
-            {
-                if (e.Kind == PendingKind.Access && first.Digest != e.Digest)
-                {
-                    var q = Conflict(batch.Source, e);
-                    if (firstInBatch.TryAdd(q.Id, q)) candidates.Add(q);
-                    rejected++;
-                }
-                else if (e.Kind != PendingKind.Quarantine) duplicates++;
-                continue;
-            }
-            firstInBatch.Add(e.Id, e);
-            candidates.Add(e);
-        }
-
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await WriteOnceAsync(batch, candidates, duplicates, rejected, ct);
+                return await WriteOnceAsync(batch, ct);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 5)
             {
@@ -129,37 +107,46 @@ public sealed class EventBatchWriter
         }
     }
 
-    private async Task<BatchOutcome> WriteOnceAsync(PreparedBatch batch, List<PendingEvent> candidates, int duplicates, int rejected, CancellationToken ct)
+    private async Task<BatchOutcome> WriteOnceAsync(PreparedBatch batch, CancellationToken ct)
     {
         await using var conn = _store.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
-        var existing = await ProbeAsync(conn, candidates.Select(c => c.Id).ToArray(), ct);
-        var fresh = new List<PendingEvent>(candidates.Count);
+        // What the store already holds for these ids, then the rows in file order: the first version of an
+        // identity ever stored wins, whether it came in an earlier run, an earlier batch or earlier in this one.
+        var known = await ProbeAsync(conn, batch.Events.Select(e => e.Id).Distinct().ToArray(), ct);
+        var fresh = new List<PendingEvent>(batch.Events.Count);
         var conflicts = new List<PendingEvent>();
-        var accepted = 0;
-        foreach (var c in candidates)
+        int accepted = 0, duplicates = 0, rejected = 0;
+        foreach (var e in batch.Events)
         {
-            if (existing.TryGetValue(c.Id, out var storedDigest))
+            if (e.Kind == PendingKind.Quarantine)
             {
-                if (c.Kind == PendingKind.Access && storedDigest != c.Digest)
-                {
-                    conflicts.Add(Conflict(batch.Source, c));
-                    rejected++;
-                }
-                else if (c.Kind != PendingKind.Quarantine) duplicates++;
+                rejected++;
+                if (known.TryAdd(e.Id, null)) fresh.Add(e);   // quarantined once, however often it is re-read
                 continue;
             }
-            fresh.Add(c);
-            if (c.Kind != PendingKind.Quarantine) accepted++;
+            if (known.TryGetValue(e.Id, out var storedDigest))
+            {
+                if (e.Kind == PendingKind.Access && storedDigest != e.Digest)
+                {
+                    conflicts.Add(Conflict(batch.Source, e));
+                    rejected++;
+                }
+                else duplicates++;
+                continue;
+            }
+            known.Add(e.Id, e.Digest);
+            fresh.Add(e);
+            accepted++;
         }
 
         if (conflicts.Count > 0)
         {
-            var known = await ProbeAsync(conn, conflicts.Select(c => c.Id).ToArray(), ct);
-            var seen = new HashSet<Guid>(fresh.Select(f => f.Id));
-            fresh.AddRange(conflicts.Where(c => !known.ContainsKey(c.Id) && seen.Add(c.Id)));
+            var stored = await ProbeAsync(conn, conflicts.Select(c => c.Id).Distinct().ToArray(), ct);
+            foreach (var c in conflicts)
+                if (!stored.ContainsKey(c.Id) && known.TryAdd(c.Id, null)) fresh.Add(c);
         }
 
         if (fresh.Count > 0)

@@ -47,7 +47,7 @@ public sealed class AccessTimelineProjection : IProjection
         if (n == 0) return Task.CompletedTask;
 
         var seq = new long[n];
-        var at = new Instant[n];
+        var at = new DateTimeOffset[n];
         var user = new string[n];
         var client = new string[n];
         var unit = new string?[n];
@@ -60,7 +60,7 @@ public sealed class AccessTimelineProjection : IProjection
         {
             if (e.Data is not AccessRecorded a) continue;
             seq[i] = e.Sequence;
-            at[i] = a.OccurredAt;
+            at[i] = a.OccurredAt.ToDateTimeOffset();
             user[i] = a.UserId;
             client[i] = a.ClientId;
             unit[i] = a.UnitId;

@@ -43,7 +43,7 @@ public sealed class QuarantineTests(TestDatabase db) : IClassFixture<TestDatabas
         foreach (var l in byLine.Values)
         {
             l.GetProperty("reason").GetString().ShouldNotBeNullOrWhiteSpace();
-            l.GetProperty("quarantined_at").GetString().ShouldMatch(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$");
+            l.GetProperty("quarantined_at").GetString()!.ShouldMatch(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$");
         }
     }
 
