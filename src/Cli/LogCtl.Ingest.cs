@@ -35,7 +35,11 @@ public static partial class LogCtl
         await using var _ = store;
         using var __ = log;
         var pipeline = new IngestPipeline(store, new SerilogLoggerFactory(log).CreateLogger("ingest"),
-            new IngestOptions { BatchSize = int.TryParse(args.Option("batch-size"), out var bs) ? bs : 10_000 });
+            new IngestOptions
+            {
+                BatchSize = int.TryParse(args.Option("batch-size"), out var bs) ? bs : new IngestOptions().BatchSize,
+                Writers = int.TryParse(args.Option("writers"), out var wr) ? wr : new IngestOptions().Writers,
+            });
         await pipeline.EnsureSchemaAsync(ct);
 
         var sw = Stopwatch.StartNew();

@@ -35,7 +35,12 @@ public static class MartenSetup
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
-            o => o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+            o =>
+            {
+                o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+                // Absent optional fields are left out: smaller jsonb is cheaper for PostgreSQL to parse and store.
+                o.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            });
 
         // Access events are keyed by their source identity: the event id is derived from (system, event_id),
         // and this unique index makes the store itself refuse a second copy, whoever writes it.

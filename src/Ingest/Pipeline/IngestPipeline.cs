@@ -31,8 +31,15 @@ public sealed class IngestOptions
 {
     /// <summary>Rows per atomic batch: large enough for COPY to pay off, small enough to keep memory flat.</summary>
     public int BatchSize { get; init; } = 10_000;
-    /// <summary>Prepared batches waiting for the writer; parsing runs ahead of the database by this much.</summary>
+    /// <summary>Prepared batches waiting per writer; parsing runs ahead of the database by this much.</summary>
     public int QueueDepth { get; init; } = 2;
+    /// <summary>
+    /// Parallel writers, each with its own connection and transactions. Rows are partitioned by event id,
+    /// so one identity always goes to the same writer, in file order: "the first version wins" holds
+    /// without coordination, and writers never race on the unique index. PostgreSQL's per-row work
+    /// (jsonb, indexes, the stream foreign key) is what limits a single writer.
+    /// </summary>
+    public int Writers { get; init; } = 2;
 }
 
 /// <summary>
@@ -46,11 +53,13 @@ public sealed class IngestPipeline
     private readonly ILogger _log;
     private readonly IngestOptions _options;
     private readonly IClock _clock;
+    private readonly ISerializer _serializer;
 
     public IngestPipeline(IDocumentStore store, ILogger? log = null, IngestOptions? options = null, IClock? clock = null)
     {
         _clock = clock ?? SystemClock.Instance;
         _writer = new EventBatchWriter(store, _clock);
+        _serializer = store.Options.Serializer();
         _log = log ?? NullLogger.Instance;
         _options = options ?? new IngestOptions();
     }
@@ -115,31 +124,52 @@ public sealed class IngestPipeline
             _ => NdjsonReader.Read(decompressed, sourceName, ct),
         };
 
-        var channel = Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(_options.QueueDepth) { SingleReader = true, SingleWriter = true });
+        var writers = Math.Max(1, _options.Writers);
+        var channels = Enumerable.Range(0, writers)
+            .Select(_ => Channel.CreateBounded<PreparedBatch>(new BoundedChannelOptions(_options.QueueDepth) { SingleReader = true, SingleWriter = true }))
+            .ToArray();
         long skipped = 0;
         var producer = Task.Run(async () =>
         {
             try
             {
                 foreach (var batch in Prepare(items, sourceName, fmt.ToString().ToLowerInvariant(), s => skipped += s))
-                    await channel.Writer.WriteAsync(batch, ct);
-                channel.Writer.Complete();
+                {
+                    if (writers == 1) { await channels[0].Writer.WriteAsync(batch, ct); continue; }
+                    foreach (var (part, events) in Partition(batch.Events, writers))
+                        await channels[part].Writer.WriteAsync(batch with { Events = events }, ct);
+                }
+                foreach (var c in channels) c.Writer.Complete();
             }
             catch (Exception ex)
             {
-                channel.Writer.Complete(ex);
+                foreach (var c in channels) c.Writer.TryComplete(ex);
             }
         }, ct);
 
         long accepted = 0, duplicates = 0, rejected = 0;
-        await foreach (var batch in channel.Reader.ReadAllAsync(ct))
+        async Task Consume(Channel<PreparedBatch> channel)
         {
-            var outcome = await _writer.WriteAsync(batch, ct);
-            accepted += outcome.Accepted;
-            duplicates += outcome.Duplicates;
-            rejected += outcome.Rejected;
-            progress?.Report(new IngestProgress(sourceName, accepted + duplicates + rejected, bytesRead?.Invoke() ?? 0, bytesTotal,
-                new IngestTotals(accepted, duplicates, rejected, skipped, 0, 0)));
+            await foreach (var batch in channel.Reader.ReadAllAsync(ct))
+            {
+                var outcome = await _writer.WriteAsync(batch, ct);
+                Interlocked.Add(ref accepted, outcome.Accepted);
+                Interlocked.Add(ref duplicates, outcome.Duplicates);
+                Interlocked.Add(ref rejected, outcome.Rejected);
+                progress?.Report(new IngestProgress(sourceName, Interlocked.Read(ref accepted) + Interlocked.Read(ref duplicates) + Interlocked.Read(ref rejected),
+                    bytesRead?.Invoke() ?? 0, bytesTotal, new IngestTotals(accepted, duplicates, rejected, skipped, 0, 0)));
+            }
+        }
+        var consumers = channels.Select(c => Task.Run(() => Consume(c), ct)).ToArray();
+        try
+        {
+            await Task.WhenAll(consumers);
+        }
+        finally
+        {
+            // A failed writer must not leave the producer blocked on a full channel.
+            foreach (var c in channels) c.Writer.TryComplete();
+            await Task.WhenAny(producer, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         }
         await producer;
 
@@ -173,6 +203,21 @@ public sealed class IngestPipeline
         if (events.Count > 0) yield return new PreparedBatch(source, format, first, last, events);
     }
 
+    /// <summary>Splits a batch by event id so that each identity always lands with the same writer.</summary>
+    private static IEnumerable<(int Part, IReadOnlyList<PendingEvent> Events)> Partition(IReadOnlyList<PendingEvent> events, int parts)
+    {
+        var lists = new List<PendingEvent>[parts];
+        for (var i = 0; i < parts; i++) lists[i] = new List<PendingEvent>(events.Count / parts + 16);
+        Span<byte> bytes = stackalloc byte[16];
+        foreach (var e in events)
+        {
+            e.Id.TryWriteBytes(bytes);
+            lists[bytes[15] % parts].Add(e);
+        }
+        for (var i = 0; i < parts; i++)
+            if (lists[i].Count > 0) yield return (i, lists[i]);
+    }
+
     private PendingEvent ToPending(IngestItem item, string source)
     {
         switch (item.Kind)
@@ -187,7 +232,8 @@ public sealed class IngestPipeline
                         a.Action, a.Purpose, a.Outcome, a.Terminal, a.Detail, digest)
                     : new ActivityRecorded(a.System, a.EventId, a.OccurredAt, a.UserId, a.UserName, a.UserRole, a.UnitId,
                         a.Action, a.Purpose, a.Outcome, a.Terminal, a.Detail, digest);
-                return new PendingEvent(id, data, PendingKind.Access, digest, item.Line, item.Raw);
+                // Serialized here, on the parsing thread, so the writers only stream bytes to PostgreSQL.
+                return new PendingEvent(id, data, PendingKind.Access, digest, item.Line, item.Raw, _serializer.ToJson(data));
             }
             case ItemKind.Fact:
                 return new PendingEvent(SourceIdentity.FactEventId(ReferenceFactReader.CanonicalKey(item.Fact!)), item.Fact!,

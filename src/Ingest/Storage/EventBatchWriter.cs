@@ -11,7 +11,8 @@ namespace LogControl.Ingest.Storage;
 public enum PendingKind { Access, Fact, Quarantine }
 
 /// <summary>An event ready to append, with what is needed to dedupe it and to quarantine it if it conflicts.</summary>
-public sealed record PendingEvent(Guid Id, object Data, PendingKind Kind, string? Digest, long Line, string Raw);
+/// <remarks><paramref name="Json"/> is the serialized event when the preparing thread already made it (null: the writer serializes).</remarks>
+public sealed record PendingEvent(Guid Id, object Data, PendingKind Kind, string? Digest, long Line, string Raw, string? Json = null);
 
 public sealed record PreparedBatch(string Source, string Format, long FirstLine, long LastLine, IReadOnlyList<PendingEvent> Events);
 
@@ -92,22 +93,31 @@ public sealed class EventBatchWriter
         }
     }
 
+    // Adaptive dedupe: a fresh export mostly holds new rows, so after a few batches whose probe found
+    // nothing we skip the probe and let the unique index on event ids tell us (by refusing the COPY)
+    // when a batch does hold known rows; that batch is then redone with the probe.
+    private int _cleanProbes;
+    private const int CleanProbesBeforeOptimism = 3;
+
     public async Task<BatchOutcome> WriteAsync(PreparedBatch batch, CancellationToken ct = default)
     {
+        var probe = Volatile.Read(ref _cleanProbes) < CleanProbesBeforeOptimism;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await WriteOnceAsync(batch, ct);
+                return await WriteOnceAsync(batch, probe, ct);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 5)
             {
-                // Another writer committed some of the same events between our probe and our COPY: probe again.
+                // Known rows after all (or another writer committed some of them meanwhile): probe and redo.
+                probe = true;
+                Volatile.Write(ref _cleanProbes, 0);
             }
         }
     }
 
-    private async Task<BatchOutcome> WriteOnceAsync(PreparedBatch batch, CancellationToken ct)
+    private async Task<BatchOutcome> WriteOnceAsync(PreparedBatch batch, bool probe, CancellationToken ct)
     {
         await using var conn = _store.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);
@@ -115,7 +125,14 @@ public sealed class EventBatchWriter
 
         // What the store already holds for these ids, then the rows in file order: the first version of an
         // identity ever stored wins, whether it came in an earlier run, an earlier batch or earlier in this one.
-        var known = await ProbeAsync(conn, batch.Events.Select(e => e.Id).Distinct().ToArray(), ct);
+        var known = probe
+            ? await ProbeAsync(conn, batch.Events.Select(e => e.Id).Distinct().ToArray(), ct)
+            : new Dictionary<Guid, string?>();
+        if (probe)
+        {
+            if (known.Count == 0) Interlocked.Increment(ref _cleanProbes);
+            else Volatile.Write(ref _cleanProbes, 0);
+        }
         var fresh = new List<PendingEvent>(batch.Events.Count);
         var conflicts = new List<PendingEvent>();
         int accepted = 0, duplicates = 0, rejected = 0;
@@ -144,7 +161,8 @@ public sealed class EventBatchWriter
 
         if (conflicts.Count > 0)
         {
-            var stored = await ProbeAsync(conn, conflicts.Select(c => c.Id).Distinct().ToArray(), ct);
+            // Without a probe a stored quarantine entry shows up as a unique violation, and the batch is redone with one.
+            var stored = probe ? await ProbeAsync(conn, conflicts.Select(c => c.Id).Distinct().ToArray(), ct) : new Dictionary<Guid, string?>();
             foreach (var c in conflicts)
                 if (!stored.ContainsKey(c.Id) && known.TryAdd(c.Id, null)) fresh.Add(c);
         }
@@ -210,6 +228,8 @@ public sealed class EventBatchWriter
             await w.CompleteAsync(ct);
         }
 
+        // Synchronous writes: the importer buffers rows and only touches the socket when its buffer fills,
+        // so per-column async state machines would cost more than they save on this hot path.
         await using (var w = await conn.BeginBinaryImportAsync(
                          $"copy {_schema}.mt_events ({string.Join(", ", EventColumns)}) from stdin (format binary)", ct))
         {
@@ -217,17 +237,17 @@ public sealed class EventBatchWriter
             {
                 var e = events[i];
                 var (alias, dotnet) = TypeInfo(e.Data.GetType());
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(sequences[i], NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(e.Id, NpgsqlDbType.Uuid, ct);
-                await w.WriteAsync(streamId, NpgsqlDbType.Uuid, ct);
-                await w.WriteAsync((long)(i + 1), NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(_serializer.ToJson(e.Data), NpgsqlDbType.Jsonb, ct);
-                await w.WriteAsync(alias, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(timestamp, NpgsqlDbType.TimestampTz, ct);
-                await w.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(dotnet, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+                w.StartRow();
+                w.Write(sequences[i], NpgsqlDbType.Bigint);
+                w.Write(e.Id, NpgsqlDbType.Uuid);
+                w.Write(streamId, NpgsqlDbType.Uuid);
+                w.Write((long)(i + 1), NpgsqlDbType.Bigint);
+                w.Write(e.Json ?? _serializer.ToJson(e.Data), NpgsqlDbType.Jsonb);
+                w.Write(alias, NpgsqlDbType.Varchar);
+                w.Write(timestamp, NpgsqlDbType.TimestampTz);
+                w.Write("*DEFAULT*", NpgsqlDbType.Varchar);
+                w.Write(dotnet, NpgsqlDbType.Varchar);
+                w.Write(false, NpgsqlDbType.Boolean);
             }
             await w.CompleteAsync(ct);
         }
