@@ -20,7 +20,7 @@ public sealed class EmbeddedPostgres
     {
         Home = dataRoot ?? (Environment.GetEnvironmentVariable("LOGCONTROL_DATA") is { Length: > 0 } d ? d : LogControlPaths.DataDir);
         Root = File.Exists(PointerFile) ? File.ReadAllText(PointerFile).Trim() : Home;
-        Port = port ?? (int.TryParse(Environment.GetEnvironmentVariable("LOGCONTROL_PG_PORT"), out var p) ? p : 55432);
+        _explicitPort = port ?? (int.TryParse(Environment.GetEnvironmentVariable("LOGCONTROL_PG_PORT"), out var p) ? p : null);
     }
 
     /// <summary>The checkout's state folder: holds the password, the lock, and (normally) the cluster.</summary>
@@ -28,7 +28,47 @@ public sealed class EmbeddedPostgres
     /// <summary>Where the cluster lives: Home, unless the 'postgres' OS user cannot reach it (see <see cref="RelocateIfUnreachable"/>).</summary>
     public string Root { get; private set; }
     private string PointerFile => Path.Combine(Home, "pg.location");
-    public int Port { get; }
+    public const int DefaultPort = 55432;
+    private readonly int? _explicitPort;
+    private string PortFile => Path.Combine(Home, "pg.port");
+
+    /// <summary>
+    /// $LOGCONTROL_PG_PORT, else the port chosen when this checkout's cluster was created (.data/pg.port):
+    /// 55432, or a free one when another checkout's cluster already listens there.
+    /// </summary>
+    public int Port => _explicitPort
+                       ?? (File.Exists(PortFile) && int.TryParse(File.ReadAllText(PortFile).Trim(), out var p) ? p : DefaultPort);
+
+    private void ChoosePort()
+    {
+        if (_explicitPort != null || File.Exists(PortFile)) return;
+        var port = IsFree(DefaultPort) ? DefaultPort : FreePort();
+        File.WriteAllText(PortFile, port.ToString());
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            l.Start();
+            l.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
     public string DataDirectory => Path.Combine(Root, "pg");
     public string LogFile => Path.Combine(DataDirectory, "server.log");
     private string PasswordFile => Path.Combine(Home, "pg.password");
@@ -61,6 +101,7 @@ public sealed class EmbeddedPostgres
         var bin = FindBinDirectory() ?? InstallPostgres(say);
         if (!IsInitialised)
         {
+            ChoosePort();
             RelocateIfUnreachable(say);
             InitDb(bin, say);
         }
