@@ -3,6 +3,7 @@ using JasperFx.Events;
 using LogControl.Domain.Access;
 using LogControl.Domain.Ingestion;
 using LogControl.Domain.Reference;
+using LogControl.Ingest.Storage;
 using LogControl.Projections.Access;
 using Marten;
 using JasperFx.Events.Projections;
@@ -46,6 +47,10 @@ public static class MartenSetup
         // and this unique index makes the store itself refuse a second copy, whoever writes it.
         opts.Events.StreamIdentity = StreamIdentity.AsGuid;
         opts.Events.EnableUniqueIndexOnEventId = true;
+
+        // The high-volume access events are stored as compact binary payloads (mt_events.bdata), not jsonb.
+        opts.Events.UseBinarySerializer<AccessRecorded>(AccessEventCodec.Instance);
+        opts.Events.UseBinarySerializer<ActivityRecorded>(AccessEventCodec.Instance);
 
         opts.Events.AddEventTypes([
             typeof(AccessRecorded), typeof(ActivityRecorded),

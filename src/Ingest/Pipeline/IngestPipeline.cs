@@ -53,13 +53,11 @@ public sealed class IngestPipeline
     private readonly ILogger _log;
     private readonly IngestOptions _options;
     private readonly IClock _clock;
-    private readonly ISerializer _serializer;
 
     public IngestPipeline(IDocumentStore store, ILogger? log = null, IngestOptions? options = null, IClock? clock = null)
     {
         _clock = clock ?? SystemClock.Instance;
         _writer = new EventBatchWriter(store, _clock);
-        _serializer = store.Options.Serializer();
         _log = log ?? NullLogger.Instance;
         _options = options ?? new IngestOptions();
     }
@@ -232,8 +230,8 @@ public sealed class IngestPipeline
                         a.Action, a.Purpose, a.Outcome, a.Terminal, a.Detail, digest)
                     : new ActivityRecorded(a.System, a.EventId, a.OccurredAt, a.UserId, a.UserName, a.UserRole, a.UnitId,
                         a.Action, a.Purpose, a.Outcome, a.Terminal, a.Detail, digest);
-                // Serialized here, on the parsing thread, so the writers only stream bytes to PostgreSQL.
-                return new PendingEvent(id, data, PendingKind.Access, digest, item.Line, item.Raw, _serializer.ToJson(data));
+                // Encoded here, on the parsing thread, so the writers only stream bytes to PostgreSQL.
+                return new PendingEvent(id, data, PendingKind.Access, digest, item.Line, item.Raw, AccessEventCodec.Instance.Serialize(data.GetType(), data));
             }
             case ItemKind.Fact:
                 return new PendingEvent(SourceIdentity.FactEventId(ReferenceFactReader.CanonicalKey(item.Fact!)), item.Fact!,

@@ -11,8 +11,11 @@ namespace LogControl.Ingest.Storage;
 public enum PendingKind { Access, Fact, Quarantine }
 
 /// <summary>An event ready to append, with what is needed to dedupe it and to quarantine it if it conflicts.</summary>
-/// <remarks><paramref name="Json"/> is the serialized event when the preparing thread already made it (null: the writer serializes).</remarks>
-public sealed record PendingEvent(Guid Id, object Data, PendingKind Kind, string? Digest, long Line, string Raw, string? Json = null);
+/// <remarks>
+/// <paramref name="Binary"/> is the event already encoded by the preparing thread for types stored as
+/// binary payloads (<see cref="AccessEventCodec"/>); other events are serialized to JSON by the writer.
+/// </remarks>
+public sealed record PendingEvent(Guid Id, object Data, PendingKind Kind, string? Digest, long Line, string Raw, byte[]? Binary = null);
 
 public sealed record PreparedBatch(string Source, string Format, long FirstLine, long LastLine, IReadOnlyList<PendingEvent> Events);
 
@@ -38,7 +41,7 @@ public sealed class EventBatchWriter
     public const string BatchStreamType = "ingest_batch";
 
     private static readonly string[] EventColumns =
-        ["seq_id", "id", "stream_id", "version", "data", "type", "timestamp", "tenant_id", "mt_dotnet_type", "is_archived"];
+        ["seq_id", "id", "stream_id", "version", "data", "bdata", "type", "timestamp", "tenant_id", "mt_dotnet_type", "is_archived"];
 
     private static readonly string[] StreamColumns =
         ["id", "type", "version", "timestamp", "created", "tenant_id", "is_archived"];
@@ -75,16 +78,25 @@ public sealed class EventBatchWriter
         foreach (var (table, columns) in new[] { ("mt_events", EventColumns), ("mt_streams", StreamColumns) })
         {
             await using var cmd = new NpgsqlCommand("""
-                select column_name from information_schema.columns
-                where table_schema = $1 and table_name = $2 and is_nullable = 'NO' and column_default is null
+                select column_name, is_nullable = 'NO' and column_default is null from information_schema.columns
+                where table_schema = $1 and table_name = $2
                 """, conn);
             cmd.Parameters.AddWithValue(_schema);
             cmd.Parameters.AddWithValue(table);
             var required = new List<string>();
+            var present = new List<string>();
             await using (var r = await cmd.ExecuteReaderAsync(ct))
-                while (await r.ReadAsync(ct)) required.Add(r.GetString(0));
-            if (required.Count == 0)
+                while (await r.ReadAsync(ct))
+                {
+                    present.Add(r.GetString(0));
+                    if (r.GetBoolean(1)) required.Add(r.GetString(0));
+                }
+            if (present.Count == 0)
                 throw new InvalidOperationException($"{_schema}.{table} not found after schema migration");
+            var unknown = columns.Except(present).ToList();
+            if (unknown.Count > 0)
+                throw new InvalidOperationException(
+                    $"Marten's {table} lacks column(s) the ingest writer fills: {string.Join(", ", unknown)}. Update EventBatchWriter.");
             var missing = required.Except(columns).ToList();
             if (missing.Count > 0)
                 throw new InvalidOperationException(
@@ -193,7 +205,9 @@ public sealed class EventBatchWriter
     {
         var result = new Dictionary<Guid, string?>();
         if (ids.Length == 0) return result;
-        await using var cmd = new NpgsqlCommand($"select id, data->>'digest' from {_schema}.mt_events where id = any($1)", conn);
+        // JSON events keep their digest in data, binary access events at a fixed place in bdata.
+        await using var cmd = new NpgsqlCommand(
+            $"select id, case when bdata is null then data->>'digest' else {AccessEventCodec.DigestSql} end from {_schema}.mt_events where id = any($1)", conn);
         cmd.Parameters.Add(new NpgsqlParameter { Value = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) result[r.GetGuid(0)] = r.IsDBNull(1) ? null : r.GetString(1);
@@ -242,7 +256,16 @@ public sealed class EventBatchWriter
                 w.Write(e.Id, NpgsqlDbType.Uuid);
                 w.Write(streamId, NpgsqlDbType.Uuid);
                 w.Write((long)(i + 1), NpgsqlDbType.Bigint);
-                w.Write(e.Json ?? _serializer.ToJson(e.Data), NpgsqlDbType.Jsonb);
+                if (e.Binary != null)
+                {
+                    w.Write("{}", NpgsqlDbType.Jsonb);   // Marten's placeholder for binary payloads
+                    w.Write(e.Binary, NpgsqlDbType.Bytea);
+                }
+                else
+                {
+                    w.Write(_serializer.ToJson(e.Data), NpgsqlDbType.Jsonb);
+                    w.WriteNull();
+                }
                 w.Write(alias, NpgsqlDbType.Varchar);
                 w.Write(timestamp, NpgsqlDbType.TimestampTz);
                 w.Write("*DEFAULT*", NpgsqlDbType.Varchar);

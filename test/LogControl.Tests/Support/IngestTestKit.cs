@@ -37,6 +37,19 @@ public static class IngestTestKit
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    /// <summary>
+    /// Access events as Marten reads them back (through the binary codec): Marten's LINQ cannot look
+    /// inside binary payloads, so tests filter in memory; test databases are small.
+    /// </summary>
+    public static async Task<List<LogControl.Domain.Access.AccessRecorded>> AccessEventsAsync(IDocumentStore store, string? system = null)
+    {
+        await using var session = store.QuerySession();
+        var events = await Marten.QueryableExtensions.ToListAsync(
+            session.Events.QueryAllRawEvents().Where(e => e.EventTypeName == "access_recorded"));
+        return events.Select(e => (LogControl.Domain.Access.AccessRecorded)e.Data)
+            .Where(a => system == null || a.System == system).ToList();
+    }
+
     public static Task<long> EventsOfType(IDocumentStore store, string type) =>
         CountAsync(store, $"select count(*) from lc.mt_events where type = '{type}'");
 

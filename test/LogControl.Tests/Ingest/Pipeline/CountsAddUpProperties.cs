@@ -59,7 +59,7 @@ public sealed class CountsAddUpProperties(TestDatabase db) : IClassFixture<TestD
         var pipeline = new LogControl.Ingest.Pipeline.IngestPipeline(store, options: new LogControl.Ingest.Pipeline.IngestOptions { BatchSize = 7 });
         await pipeline.EnsureSchemaAsync();
         var totals = await pipeline.IngestPathsAsync([file]);
-        var stored = await CountAsync(store, $"select count(*) from lc.mt_events where data->>'system' = '{system}'");
+        var stored = (await AccessEventsAsync(store, system)).Count;
         return totals.Accepted == accepted && totals.Duplicates == duplicates && totals.Rejected == rejected
                && totals.Rows == rows.Count && stored == accepted;
     }

@@ -70,7 +70,7 @@ public sealed class CrashSafetyTests(TestDatabase db) : IClassFixture<TestDataba
     /// <summary>Every accepted event, by id and full content (batch headers differ by design: batch boundaries).</summary>
     private static async Task<string> Fingerprint(IDocumentStore store) =>
         $"{await CountAsync(store, "select count(*) from lc.mt_events where type not in ('ingest_batch_recorded','row_quarantined')")}:" +
-        await Scalar(store, "select md5(string_agg(id::text || data::text, ',' order by id)) from lc.mt_events where type not in ('ingest_batch_recorded','row_quarantined')");
+        await Scalar(store, "select md5(string_agg(id::text || data::text || coalesce(encode(bdata, 'hex'), ''), ',' order by id)) from lc.mt_events where type not in ('ingest_batch_recorded','row_quarantined')");
 
     /// <summary>Quarantined rows by id (derived from file, line, reason and raw); their timestamps differ between runs.</summary>
     private static async Task<string> QuarantineFingerprint(IDocumentStore store) =>

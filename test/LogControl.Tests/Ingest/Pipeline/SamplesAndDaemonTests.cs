@@ -59,7 +59,7 @@ public sealed class SamplesAndDaemonTests(TestDatabase db) : IClassFixture<TestD
         // Marten reads them like any appended event: by stream, and by type across streams.
         await using (var session = store.QuerySession())
         {
-            var one = await session.Events.QueryRawEventDataOnly<AccessRecorded>().FirstAsync(x => x.System == "Daemon" && x.EventId == "LC-0000042");
+            var one = (await AccessEventsAsync(store, "Daemon")).First(x => x.EventId == "LC-0000042");
             one.ClientId.ShouldBe("191212121212");
             one.OccurredAt.ToString().ShouldBe("2026-03-02T06:41:12Z");
             var raw = await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName == "access_recorded").Take(1).ToListAsync();
