@@ -62,7 +62,9 @@ public static class MartenSetup
 
         opts.Storage.ExtendedSchemaObjects.Add(AccessTimelineProjection.Table(Schema));
         if (withAsyncProjections)
-            opts.Projections.Add(new AccessTimelineProjection(Schema), ProjectionLifecycle.Async);
+            // Larger pages: the timeline writes one set-based statement per page, so fewer, bigger pages keep up with bulk ingest.
+            opts.Projections.Add(new AccessTimelineProjection(Schema), ProjectionLifecycle.Async, "AccessTimelineProjection",
+                o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
     }
 
     public static DocumentStore CreateStore(string connectionString, bool withAsyncProjections = false) =>
