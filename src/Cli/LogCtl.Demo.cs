@@ -1,6 +1,8 @@
 using LogControl.Cli.Generation;
 using LogControl.Hosting.Database;
 using LogControl.Ingest.Pipeline;
+using Marten;
+using Marten.Events;
 using Serilog.Extensions.Logging;
 
 namespace LogControl.Cli;
@@ -22,7 +24,7 @@ public static partial class LogCtl
         var samples = Path.GetFullPath(Path.Combine(LogControlPaths.RepoRoot, "..", "shared", "samples"));
         if (Directory.Exists(samples)) inputs.Add(samples);
 
-        var (store, log) = await OpenStoreAsync(args, "logctl", ct);
+        var (store, log) = await OpenStoreAsync(args, "logctl", ct, withAsyncProjections: true);
         await using var _ = store;
         using var __ = log;
         var pipeline = new IngestPipeline(store, new SerilogLoggerFactory(log).CreateLogger("ingest"));
@@ -31,14 +33,26 @@ public static partial class LogCtl
         var totals = await pipeline.IngestPathsAsync(inputs, null, ct);
         Console.WriteLine($"ingested {totals.Files} files in {sw.Elapsed.TotalSeconds:0.0} s");
 
-        await using var session = store.QuerySession();
+        // The async daemon builds the read models from the new events (Solo mode: this process is the only node).
+        sw.Restart();
+        using (var daemon = await store.BuildProjectionDaemonAsync(logger: new SerilogLoggerFactory(log).CreateLogger("daemon")))
+        {
+            await daemon.StartAllAsync();
+            await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromMinutes(10));
+            await daemon.StopAllAsync();
+        }
+        Console.WriteLine($"async daemon caught up in {sw.Elapsed.TotalSeconds:0.0} s");
+
         Console.WriteLine();
         Console.WriteLine("Event store contents:");
-        foreach (var (type, count) in await Reports.IngestSummary.EventCountsAsync(session, ct))
+        foreach (var (type, count) in await Reports.IngestSummary.EventCountsAsync(store, ct))
             Console.WriteLine($"  {type,-28} {count,12:N0}");
         Console.WriteLine("Quarantine by reason:");
-        foreach (var (reason, count) in await Reports.IngestSummary.QuarantineByReasonAsync(session, ct))
+        foreach (var (reason, count) in await Reports.IngestSummary.QuarantineByReasonAsync(store, ct))
             Console.WriteLine($"  {reason,-28} {count,12:N0}");
+        Console.WriteLine("Patient-record accesses by unit (access timeline read model):");
+        foreach (var (unit, accesses, users, clients) in await Reports.IngestSummary.AccessesByUnitAsync(store, ct))
+            Console.WriteLine($"  {unit,-12} {accesses,10:N0} accesses by {users,4} users to {clients,5} clients");
         Console.WriteLine(totals.ToString());
         return 0;
     }

@@ -17,12 +17,12 @@ namespace LogControl.Cli;
 public static partial class LogCtl
 {
     /// <summary>Opens the selected database (starting the embedded one if needed) with the event store schema in place.</summary>
-    internal static async Task<(DocumentStore store, Serilog.Core.Logger log)> OpenStoreAsync(Args args, string app, CancellationToken ct)
+    internal static async Task<(DocumentStore store, Serilog.Core.Logger log)> OpenStoreAsync(Args args, string app, CancellationToken ct, bool withAsyncProjections = false)
     {
         var config = LogSetup.BuildConfiguration();
         var log = LogSetup.Configure(new LoggerConfiguration(), config, app, LogEventLevel.Warning, consoleToStderr: true).CreateLogger();
         var cs = await DatabaseSelection.ResolveAsync(args.Option("db"), m => Console.Error.WriteLine(m), ct);
-        var store = MartenSetup.CreateStore(cs);
+        var store = MartenSetup.CreateStore(cs, withAsyncProjections);
         return (store, log);
     }
 

@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using LogControl.Domain.Access;
 using LogControl.Domain.Ingestion;
 using LogControl.Domain.Reference;
@@ -67,6 +68,13 @@ public static class MartenSetup
                 o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
     }
 
+    /// <param name="withAsyncProjections">
+    /// True when this process runs the daemon itself (store.BuildProjectionDaemonAsync: demo, tests, benchmarks).
+    /// </param>
     public static DocumentStore CreateStore(string connectionString, bool withAsyncProjections = false) =>
-        DocumentStore.For(opts => Configure(opts, CreateDataSource(connectionString), withAsyncProjections));
+        DocumentStore.For(opts =>
+        {
+            Configure(opts, CreateDataSource(connectionString), withAsyncProjections);
+            if (withAsyncProjections) opts.Projections.AsyncMode = DaemonMode.Solo;
+        });
 }

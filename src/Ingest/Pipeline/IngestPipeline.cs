@@ -114,6 +114,7 @@ public sealed class IngestPipeline
         using var decompressed = InputOpener.Decompress(input);
         var fmt = format ?? InputOpener.Detect(decompressed, sourceName);
         _log.LogInformation("Ingesting {Source} as {Format}", sourceName, fmt);
+        _writer.ExpectNewInput();
 
         var items = fmt switch
         {

@@ -105,11 +105,15 @@ public sealed class EventBatchWriter
         }
     }
 
-    // Adaptive dedupe: a fresh export mostly holds new rows, so after a few batches whose probe found
-    // nothing we skip the probe and let the unique index on event ids tell us (by refusing the COPY)
-    // when a batch does hold known rows; that batch is then redone with the probe.
+    // Adaptive dedupe: a fresh export mostly holds new rows, so after a few batches of one input whose
+    // probe found nothing we skip the probe and let the unique index on event ids tell us (by refusing
+    // the COPY) when a batch does hold known rows; that batch is then redone with the probe. The refused
+    // batch leaves a gap in mt_events_sequence that the daemon waits out, so this must stay rare.
     private int _cleanProbes;
     private const int CleanProbesBeforeOptimism = 3;
+
+    /// <summary>A new input starts with probing again: re-delivered files are usually known from their first batch.</summary>
+    public void ExpectNewInput() => Volatile.Write(ref _cleanProbes, 0);
 
     public async Task<BatchOutcome> WriteAsync(PreparedBatch batch, CancellationToken ct = default)
     {

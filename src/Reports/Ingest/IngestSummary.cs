@@ -1,23 +1,34 @@
-using LogControl.Domain.Ingestion;
+using LogControl.Projections.Access;
 using Marten;
+using Npgsql;
 
 namespace LogControl.Reports;
 
-/// <summary>What is in the store: events by type and quarantined rows by reason.</summary>
+/// <summary>What is in the store: events by type, quarantined rows by reason, accesses by unit.</summary>
 public static class IngestSummary
 {
-    public static async Task<IReadOnlyList<(string Type, long Count)>> EventCountsAsync(IQuerySession session, CancellationToken ct = default)
-    {
-        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
-        var rows = await session.AdvancedSql.QueryAsync<(string, long)>(
-            $"select type, count(*) from {schema}.mt_events group by type order by type", ct);
-        return rows;
-    }
+    public static Task<List<(string Type, long Count)>> EventCountsAsync(IDocumentStore store, CancellationToken ct = default) =>
+        QueryAsync(store, "select type, count(*) from {0}.mt_events group by type order by type",
+            r => (r.GetString(0), r.GetInt64(1)), ct);
 
-    public static async Task<IReadOnlyList<(string Reason, long Count)>> QuarantineByReasonAsync(IQuerySession session, CancellationToken ct = default)
+    public static Task<List<(string Reason, long Count)>> QuarantineByReasonAsync(IDocumentStore store, CancellationToken ct = default) =>
+        QueryAsync(store, "select data->>'reasonCode', count(*) from {0}.mt_events where type = 'row_quarantined' group by 1 order by 1",
+            r => (r.GetString(0), r.GetInt64(1)), ct);
+
+    /// <summary>Accesses, distinct users and distinct clients per unit, from the access timeline read model.</summary>
+    public static Task<List<(string Unit, long Accesses, long Users, long Clients)>> AccessesByUnitAsync(IDocumentStore store, CancellationToken ct = default) =>
+        QueryAsync(store,
+            "select coalesce(unit_id, '(okänd)'), count(*), count(distinct user_id), count(distinct client_id) " +
+            $"from {{0}}.{AccessTimelineProjection.TableName} group by 1 order by 1", r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct);
+
+    private static async Task<List<T>> QueryAsync<T>(IDocumentStore store, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
-        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
-        return await session.AdvancedSql.QueryAsync<(string, long)>(
-            $"select data->>'reasonCode', count(*) from {schema}.mt_events where type = 'row_quarantined' group by 1 order by 1", ct);
+        await using var conn = store.Storage.Database.CreateConnection();
+        await conn.OpenAsync(ct);
+        await using var cmd = new NpgsqlCommand(string.Format(sql, store.Options.Events.DatabaseSchemaName), conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var result = new List<T>();
+        while (await reader.ReadAsync(ct)) result.Add(map(reader));
+        return result;
     }
 }
