@@ -136,6 +136,8 @@ public static class QuarantineQueries
         await using var session = store.QuerySession();
         IQueryable<RowQuarantined> query = session.Events.QueryRawEventDataOnly<RowQuarantined>();
         if (reasonCode != null) query = query.Where(q => q.ReasonCode == reasonCode);
+        // In the order the rows were quarantined, then by file and line.
+        query = query.OrderBy(q => q.QuarantinedAt).ThenBy(q => q.File).ThenBy(q => q.Line);
         await foreach (var q in query.ToAsyncEnumerable(ct)) yield return q;
     }
 }
