@@ -196,12 +196,12 @@ public sealed class EventBatchWriter
         return new BatchOutcome(accepted, duplicates, rejected, fresh.Count);
     }
 
-    private static PendingEvent Conflict(string source, PendingEvent e)
+    private PendingEvent Conflict(string source, PendingEvent e)
     {
         var a = (IAccessEvent)e.Data;
         var reason = $"({a.System}, {a.EventId}) was already ingested with different content; the first version is kept";
         var id = SourceIdentity.QuarantineEventId(source, e.Line, ReasonCodes.ConflictingDuplicate, e.Raw);
-        return new PendingEvent(id, new RowQuarantined(source, e.Line, ReasonCodes.ConflictingDuplicate, reason, e.Raw, SystemClock.Instance.GetCurrentInstant()),
+        return new PendingEvent(id, new RowQuarantined(source, e.Line, ReasonCodes.ConflictingDuplicate, reason, e.Raw, _clock.GetCurrentInstant()),
             PendingKind.Quarantine, null, e.Line, e.Raw);
     }
 
