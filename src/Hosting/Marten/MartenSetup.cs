@@ -6,6 +6,7 @@ using LogControl.Domain.Ingestion;
 using LogControl.Domain.Reference;
 using LogControl.Ingest.Storage;
 using LogControl.Projections.Access;
+using LogControl.Projections.Reference;
 using Marten;
 using JasperFx.Events.Projections;
 using NodaTime;
@@ -62,10 +63,15 @@ public static class MartenSetup
         ]);
 
         opts.Storage.ExtendedSchemaObjects.Add(AccessTimelineProjection.Table(Schema));
+        foreach (var table in ReferenceHistoryProjection.Tables(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
         if (withAsyncProjections)
+        {
             // Larger pages: the timeline writes one set-based statement per page, so fewer, bigger pages keep up with bulk ingest.
             opts.Projections.Add(new AccessTimelineProjection(Schema), ProjectionLifecycle.Async, "AccessTimelineProjection",
                 o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
+            opts.Projections.Add(new ReferenceHistoryProjection(Schema), ProjectionLifecycle.Async, "ReferenceHistoryProjection",
+                o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
+        }
     }
 
     /// <param name="withAsyncProjections">
