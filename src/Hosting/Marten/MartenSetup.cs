@@ -8,6 +8,7 @@ using LogControl.Ingest.Storage;
 using LogControl.Projections.Access;
 using LogControl.Projections.Reference;
 using Marten;
+using Marten.Events.Projections;
 using JasperFx.Events.Projections;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
@@ -66,12 +67,19 @@ public static class MartenSetup
         foreach (var table in ReferenceHistoryProjection.Tables(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
         if (withAsyncProjections)
         {
-            // Larger pages: the timeline writes one set-based statement per page, so fewer, bigger pages keep up with bulk ingest.
-            opts.Projections.Add(new AccessTimelineProjection(Schema), ProjectionLifecycle.Async, "AccessTimelineProjection",
-                o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
-            opts.Projections.Add(new ReferenceHistoryProjection(Schema), ProjectionLifecycle.Async, "ReferenceHistoryProjection",
-                o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
+            // Each projection names the event types it reads, so its daemon shard fetches only those: the
+            // reference history must not page through millions of access events, nor the timeline through facts.
+            AddAsync(opts, new AccessTimelineProjection(Schema), "AccessTimelineProjection", [typeof(AccessRecorded)]);
+            AddAsync(opts, new ReferenceHistoryProjection(Schema), "ReferenceHistoryProjection", ReferenceHistoryProjection.EventTypes);
         }
+    }
+
+    private static void AddAsync(StoreOptions opts, IProjection projection, string name, IEnumerable<Type> eventTypes)
+    {
+        var wrapper = new ProjectionWrapper<IDocumentOperations, IQuerySession>(projection, ProjectionLifecycle.Async) { Name = name };
+        foreach (var type in eventTypes) wrapper.IncludeType(type);
+        // Larger pages: both projections write one set-based statement per page and table.
+        opts.Projections.Add(wrapper, ProjectionLifecycle.Async, o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
     }
 
     /// <param name="withAsyncProjections">

@@ -18,6 +18,13 @@ namespace LogControl.Projections.Reference;
 /// </summary>
 public sealed class ReferenceHistoryProjection(string schema) : IProjection
 {
+    /// <summary>The facts this projection reads (its daemon shard fetches only these).</summary>
+    public static readonly Type[] EventTypes =
+    [
+        typeof(UnitDescribed), typeof(ClientDescribed), typeof(StaffPlacementRecorded), typeof(EnrollmentRecorded),
+        typeof(AssignmentRecorded), typeof(ShiftRecorded), typeof(VisitRecorded), typeof(RelationDeclared),
+    ];
+
     /// <summary>Stands for "valid since always" where a fact has no start date.</summary>
     public static readonly LocalDate OpenStart = new(1, 1, 1);
 
