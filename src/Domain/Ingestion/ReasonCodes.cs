@@ -19,8 +19,6 @@ public static class ReasonCodes
     // Added by this project (the contract allows additions).
     /// <summary>A FHIR resource that is neither an AuditEvent nor a Bundle, given as a file or NDJSON line.</summary>
     public const string NotAuditEvent = "not_audit_event";
-    /// <summary>A file whose bytes are not any supported format (detected neither as CSV nor JSON).</summary>
-    public const string UnknownFormat = "unknown_format";
     /// <summary>A CSV record longer than the reader's limit (typically an unterminated quote); skipped to its end.</summary>
     public const string RecordTooLong = "record_too_long";
 }
