@@ -240,9 +240,7 @@ public sealed class IngestPipeline
             default:
             {
                 var code = item.ReasonCode ?? ReasonCodes.MalformedJson;
-                var q = new RowQuarantined(source, item.Line, code, item.Reason ?? code, item.Raw, _clock.GetCurrentInstant());
-                return new PendingEvent(SourceIdentity.QuarantineEventId(source, item.Line, code, item.Raw), q,
-                    PendingKind.Quarantine, null, item.Line, item.Raw);
+                return PendingEvent.Quarantined(source, item.Line, code, item.Reason ?? code, item.Raw, _clock.GetCurrentInstant());
             }
         }
     }

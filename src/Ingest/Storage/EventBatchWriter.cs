@@ -15,7 +15,13 @@ public enum PendingKind { Access, Fact, Quarantine }
 /// <paramref name="Binary"/> is the event already encoded by the preparing thread for types stored as
 /// binary payloads (<see cref="AccessEventCodec"/>); other events are serialized to JSON by the writer.
 /// </remarks>
-public sealed record PendingEvent(Guid Id, object Data, PendingKind Kind, string? Digest, long Line, string Raw, byte[]? Binary = null);
+public sealed record PendingEvent(Guid Id, object Data, PendingKind Kind, string? Digest, long Line, string Raw, byte[]? Binary = null)
+{
+    /// <summary>A quarantined row, with the id that makes re-quarantining the same row a no-op.</summary>
+    public static PendingEvent Quarantined(string source, long line, string code, string reason, string raw, Instant at) =>
+        new(SourceIdentity.QuarantineEventId(source, line, code, raw), new RowQuarantined(source, line, code, reason, raw, at),
+            PendingKind.Quarantine, null, line, raw);
+}
 
 public sealed record PreparedBatch(string Source, string Format, long FirstLine, long LastLine, IReadOnlyList<PendingEvent> Events);
 
@@ -49,7 +55,8 @@ public sealed class EventBatchWriter
     private readonly IDocumentStore _store;
     private readonly ISerializer _serializer;
     private readonly string _schema;
-    private readonly Dictionary<Type, (string Alias, string DotNet)> _types = new();
+    // Shared by the parallel writers of one pipeline.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Alias, string DotNet)> _types = new();
     private readonly IClock _clock;
 
     public EventBatchWriter(IDocumentStore store, IClock? clock = null)
@@ -60,14 +67,12 @@ public sealed class EventBatchWriter
         _schema = store.Options.Events.DatabaseSchemaName;
     }
 
-    private (string Alias, string DotNet) TypeInfo(Type type)
-    {
-        if (_types.TryGetValue(type, out var info)) return info;
-        var mapping = ((DocumentStore)_store).Events.EventMappingFor(type);
-        info = (mapping.EventTypeName, mapping.DotNetTypeName);
-        _types[type] = info;
-        return info;
-    }
+    private (string Alias, string DotNet) TypeInfo(Type type) =>
+        _types.GetOrAdd(type, t =>
+        {
+            var mapping = ((DocumentStore)_store).Events.EventMappingFor(t);
+            return (mapping.EventTypeName, mapping.DotNetTypeName);
+        });
 
     /// <summary>Creates or updates the schema and checks that the event tables have exactly the columns this writer must fill.</summary>
     public async Task VerifySchemaAsync(CancellationToken ct = default)
@@ -200,9 +205,7 @@ public sealed class EventBatchWriter
     {
         var a = (IAccessEvent)e.Data;
         var reason = $"({a.System}, {a.EventId}) was already ingested with different content; the first version is kept";
-        var id = SourceIdentity.QuarantineEventId(source, e.Line, ReasonCodes.ConflictingDuplicate, e.Raw);
-        return new PendingEvent(id, new RowQuarantined(source, e.Line, ReasonCodes.ConflictingDuplicate, reason, e.Raw, _clock.GetCurrentInstant()),
-            PendingKind.Quarantine, null, e.Line, e.Raw);
+        return PendingEvent.Quarantined(source, e.Line, ReasonCodes.ConflictingDuplicate, reason, e.Raw, _clock.GetCurrentInstant());
     }
 
     private async Task<Dictionary<Guid, string?>> ProbeAsync(NpgsqlConnection conn, Guid[] ids, CancellationToken ct)
