@@ -1,6 +1,5 @@
 using LogControl.Projections.Access;
 using Marten;
-using Npgsql;
 
 namespace LogControl.Projections.Explanation;
 
@@ -85,17 +84,7 @@ public sealed class AccessExplanations(IDocumentStore store)
         """;
 
     /// <summary>Explains every access in the timeline with a sequence number in [from, to].</summary>
-    public async Task<List<AccessExplanation>> ExplainAsync(long from, long to, CancellationToken ct = default)
-    {
-        await using var conn = store.Storage.Database.CreateConnection();
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(Sql, conn);
-        cmd.Parameters.AddWithValue(from);
-        cmd.Parameters.AddWithValue(to);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<AccessExplanation>();
-        while (await r.ReadAsync(ct))
-            result.Add(new AccessExplanation(r.GetInt64(0), r.IsDBNull(1) ? null : (ExplanationKind)r.GetInt32(1)));
-        return result;
-    }
+    public Task<List<AccessExplanation>> ExplainAsync(long from, long to, CancellationToken ct = default) =>
+        StoreSql.QueryAsync(store, Sql, r => new AccessExplanation(r.GetInt64(0), r.IsDBNull(1) ? null : (ExplanationKind)r.GetInt32(1)),
+            ct, from, to);
 }

@@ -78,15 +78,6 @@ public sealed class ReferenceHistory(IDocumentStore store)
     private static string? Str(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static LocalDate? DateOrNull(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<LocalDate>(i);
 
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object[] args)
-    {
-        await using var conn = store.Storage.Database.CreateConnection();
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<T>();
-        while (await reader.ReadAsync(ct)) result.Add(map(reader));
-        return result;
-    }
+    private Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct, params object[] args) =>
+        StoreSql.QueryAsync(store, sql, map, ct, args);
 }

@@ -1,3 +1,4 @@
+using LogControl.Projections;
 using LogControl.Projections.Access;
 using Marten;
 using Npgsql;
@@ -21,14 +22,6 @@ public static class IngestSummary
             "select coalesce(unit_id, '(okänd)'), count(*), count(distinct user_id), count(distinct client_id) " +
             $"from {{0}}.{AccessTimelineProjection.TableName} group by 1 order by 1", r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct);
 
-    private static async Task<List<T>> QueryAsync<T>(IDocumentStore store, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct)
-    {
-        await using var conn = store.Storage.Database.CreateConnection();
-        await conn.OpenAsync(ct);
-        await using var cmd = new NpgsqlCommand(string.Format(sql, store.Options.Events.DatabaseSchemaName), conn);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var result = new List<T>();
-        while (await reader.ReadAsync(ct)) result.Add(map(reader));
-        return result;
-    }
+    private static Task<List<T>> QueryAsync<T>(IDocumentStore store, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct) =>
+        StoreSql.QueryAsync(store, string.Format(sql, store.Options.Events.DatabaseSchemaName), map, ct);
 }

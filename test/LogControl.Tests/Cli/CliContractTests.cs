@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LogControl.Tests.Support;
 using static LogControl.Tests.Support.IngestTestKit;
 
@@ -9,11 +8,7 @@ public sealed class CliContractTests(TestDatabase db) : IClassFixture<TestDataba
 {
     private static async Task<(int Code, string[] Out, string[] Err)> Run(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "logctl.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["LOGCONTROL_HOME"] = SharedPaths.RepoRoot;
-        using var p = Process.Start(psi)!;
+        using var p = StartLogCtl(args);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();

@@ -10,6 +10,16 @@ public static class IngestTestKit
 {
     public const string Header = "event_id;timestamp;system;user_id;user_name;user_role;unit_id;client_id;action;purpose;terminal";
 
+    /// <summary>Starts the real CLI (logctl.dll from the test output) as a child process with redirected output.</summary>
+    public static System.Diagnostics.Process StartLogCtl(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "logctl.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["LOGCONTROL_HOME"] = SharedPaths.RepoRoot;
+        return System.Diagnostics.Process.Start(psi)!;
+    }
+
     public static string TempDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "logcontrol-tests", Guid.NewGuid().ToString("N"));

@@ -85,17 +85,6 @@ public sealed class CrashSafetyTests(TestDatabase db) : IClassFixture<TestDataba
         return (await cmd.ExecuteScalarAsync())?.ToString() ?? "";
     }
 
-    private static Process StartCli(string connectionString, string file)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "logctl.dll"), "ingest", file, "--db", connectionString, "--no-progress", "--batch-size", "5000" })
-            psi.ArgumentList.Add(a);
-        psi.Environment["LOGCONTROL_HOME"] = SharedPaths.RepoRoot;
-        return Process.Start(psi)!;
-    }
+    private static Process StartCli(string connectionString, string file) =>
+        StartLogCtl("ingest", file, "--db", connectionString, "--no-progress", "--batch-size", "5000");
 }
