@@ -1,5 +1,6 @@
 using LogControl.Cli.Generation;
 using LogControl.Hosting.Database;
+using LogControl.Hosting.Detection;
 using LogControl.Ingest.Pipeline;
 using Marten;
 using Marten.Events;
@@ -35,12 +36,7 @@ public static partial class LogCtl
 
         // The async daemon builds the read models from the new events (Solo mode: this process is the only node).
         sw.Restart();
-        using (var daemon = await store.BuildProjectionDaemonAsync(logger: new SerilogLoggerFactory(log).CreateLogger("daemon")))
-        {
-            await daemon.StartAllAsync();
-            await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromMinutes(10));
-            await daemon.StopAllAsync();
-        }
+        await DetectionRunner.CatchUpAsync(store, new SerilogLoggerFactory(log).CreateLogger("detection"), ct);
         Console.WriteLine($"async daemon caught up in {sw.Elapsed.TotalSeconds:0.0} s");
 
         Console.WriteLine();

@@ -21,6 +21,10 @@ public static partial class LogCtl
                 ("ingest", _) => await Ingest(args, cts.Token),
                 ("quarantine", "list") => await QuarantineList(args, cts.Token),
                 ("quarantine", "export") => await QuarantineExport(args, cts.Token),
+                ("anomalies", "export") => await AnomaliesExport(args, cts.Token),
+                ("anomalies", "list") => await AnomaliesList(args, cts.Token),
+                ("anomalies", "cases") => await AnomaliesCases(args, cts.Token),
+                ("stats", _) => await Stats(args, cts.Token),
                 ("generate", _) => await Generate(args, cts.Token),
                 ("serve", _) => await Serve(args, cts.Token),
                 ("sources", _) => await Sources(args, cts.Token),
@@ -54,7 +58,13 @@ public static partial class LogCtl
               ingest PATH...              ingest files or folders (CSV, FHIR JSON/Bundle/NDJSON, reference NDJSON, .gz)
               quarantine list             list rejected rows
               quarantine export --out F   export rejected rows as NDJSON
-              generate --out DIR [--rows N] [--seed N]   write a synthetic access-log CSV and reference data
+              anomalies export --out F [--from D] [--to D] [--unit U]
+                                          wait for detection, then export anomalies as NDJSON (contracts/anomalies.md)
+              anomalies list [--from D] [--to D] [--unit U] [--user U] [--limit N]
+              anomalies cases             one line per user with open anomalies, most serious first
+              stats                       share of patient-record accesses explained, by explanation kind
+              generate --out DIR --seed N --scale small|medium|large
+                                          a synthetic municipality with labelled misuse (--rows N: a flat access log)
               sources add SYSTEM          create an API key for a source system that pushes over HTTP
               serve [--urls URL]          HTTP API and background processing (default http://127.0.0.1:5080)
               demo                        generate, ingest and summarise sample data

@@ -50,6 +50,8 @@ public static class LogControlServer
         builder.Services.AddWolverineHttp();
         builder.Services.AddSingleton(sp => new IngestPipeline(sp.GetRequiredService<IDocumentStore>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("ingest")));
+        builder.Services.AddHostedService<Detection.DaemonLease>();
+        builder.Services.AddHostedService<Detection.AnomalyPublishing>();
         builder.Services.AddProblemDetails();
         configure?.Invoke(builder);
 

@@ -250,10 +250,10 @@ public static class IngestBenchmark
                 while (await ScalarAsync(cs, "select coalesce(max(last_seq_id), 0) from lc.mt_event_progression where name = 'HighWaterMark'") < maxSeq)
                     await Task.Delay(20);
                 seen = sw.Elapsed.TotalSeconds;
-                while (await ScalarAsync(cs, "select coalesce(max(last_seq_id), 0) from lc.mt_event_progression where name like 'AccessTimelineProjection%'") < maxSeq)
+                while (await ScalarAsync(cs, "select coalesce(max(last_seq_id), 0) from lc.mt_event_progression where name like 'Detection%'") < maxSeq)
                     await Task.Delay(50);
                 projected = sw.Elapsed.TotalSeconds;
-                var projectedRows = await ScalarAsync(cs, $"select count(*) from lc.{AccessTimelineProjection.TableName}");
+                var projectedRows = await ScalarAsync(cs, $"select count(*) from lc.{AccessTimeline.TableName}");
                 if (projectedRows != opts.Rows && csv.Contains($"csv-{opts.Rows}"))
                     throw new InvalidOperationException($"projection has {projectedRows} rows, expected {opts.Rows}");
                 daemon!.Dispose();

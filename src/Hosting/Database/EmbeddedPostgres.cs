@@ -106,6 +106,13 @@ public sealed class EmbeddedPostgres
             InitDb(bin, say);
         }
 
+        // Our cluster is not running, so if its port is taken, another checkout's cluster (or anything else) holds it.
+        if (_explicitPort == null && !IsFree(Port))
+        {
+            var free = FreePort();
+            say?.Invoke($"port {Port} is taken; this checkout's cluster moves to {free}");
+            File.WriteAllText(PortFile, free.ToString());
+        }
         say?.Invoke($"starting PostgreSQL on 127.0.0.1:{Port} ({DataDirectory})");
         // Unix sockets off: only loopback TCP, so several checkouts never collide on a socket path.
         var opts = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";

@@ -5,7 +5,9 @@ using LogControl.Domain.Access;
 using LogControl.Domain.Ingestion;
 using LogControl.Domain.Reference;
 using LogControl.Ingest.Storage;
+using LogControl.Domain.Detection;
 using LogControl.Projections.Access;
+using LogControl.Projections.Detection;
 using LogControl.Projections.Reference;
 using Marten;
 using Marten.Events.Projections;
@@ -63,23 +65,29 @@ public static class MartenSetup
             typeof(VisitRecorded), typeof(RelationDeclared),
         ]);
 
-        opts.Storage.ExtendedSchemaObjects.Add(AccessTimelineProjection.Table(Schema));
-        foreach (var table in ReferenceHistoryProjection.Tables(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
+        opts.Events.AddEventTypes([typeof(AnomalyDetected), typeof(AnomalyEvidenceChanged), typeof(AnomalyRetracted)]);
+
+        opts.Storage.ExtendedSchemaObjects.Add(AccessTimeline.Table(Schema));
+        foreach (var table in ReferenceHistoryWriter.Tables(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
+        foreach (var table in DetectionTables.All(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
         if (withAsyncProjections)
         {
-            // Each projection names the event types it reads, so its daemon shard fetches only those: the
-            // reference history must not page through millions of access events, nor the timeline through facts.
-            AddAsync(opts, new AccessTimelineProjection(Schema), "AccessTimelineProjection", [typeof(AccessRecorded)]);
-            AddAsync(opts, new ReferenceHistoryProjection(Schema), "ReferenceHistoryProjection", ReferenceHistoryProjection.EventTypes);
+            // One projection reads facts and accesses in event order, so an access is always judged against the
+            // reference data that precedes it and again when later facts touch it. Its daemon shard fetches
+            // only those event types: not quarantine rows, batch markers or activity without a client.
+            var detection = new ProjectionWrapper<IDocumentOperations, IQuerySession>(new DetectionProjection(Schema), ProjectionLifecycle.Async)
+            {
+                Name = DetectionProjection.Name,
+            };
+            foreach (var type in DetectionProjection.EventTypes) detection.IncludeType(type);
+            opts.Projections.Add(detection, ProjectionLifecycle.Async, o =>
+            {
+                // Larger pages: every statement is set-based, so fewer, bigger pages keep up with bulk ingest.
+                o.BatchSize = 5000;
+                o.MaximumHopperSize = 20000;
+                foreach (var table in DetectionTables.Rebuilt(Schema)) o.DeleteDataInTableOnTeardown(table);
+            });
         }
-    }
-
-    private static void AddAsync(StoreOptions opts, IProjection projection, string name, IEnumerable<Type> eventTypes)
-    {
-        var wrapper = new ProjectionWrapper<IDocumentOperations, IQuerySession>(projection, ProjectionLifecycle.Async) { Name = name };
-        foreach (var type in eventTypes) wrapper.IncludeType(type);
-        // Larger pages: both projections write one set-based statement per page and table.
-        opts.Projections.Add(wrapper, ProjectionLifecycle.Async, o => { o.BatchSize = 5000; o.MaximumHopperSize = 20000; });
     }
 
     /// <param name="withAsyncProjections">

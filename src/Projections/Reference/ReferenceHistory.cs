@@ -9,7 +9,7 @@ public sealed record Enrollment(string ClientId, string UnitId, LocalDate From, 
 public sealed record Shift(string UserId, string? UnitId, Instant Start, Instant? End);
 
 /// <summary>
-/// "As of" questions over the reference history kept by <see cref="ReferenceHistoryProjection"/>: who worked
+/// "As of" questions over the reference history kept by <see cref="ReferenceHistoryWriter"/>: who worked
 /// where, which clients a unit served, who was on shift, on any date in the past. For each fact key the
 /// fact with the latest start on or before the date holds; it applies when the date is not after its end.
 /// </summary>

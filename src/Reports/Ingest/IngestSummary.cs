@@ -20,7 +20,7 @@ public static class IngestSummary
     public static Task<List<(string Unit, long Accesses, long Users, long Clients)>> AccessesByUnitAsync(IDocumentStore store, CancellationToken ct = default) =>
         QueryAsync(store,
             "select coalesce(unit_id, '(okänd)'), count(*), count(distinct user_id), count(distinct client_id) " +
-            $"from {{0}}.{AccessTimelineProjection.TableName} group by 1 order by 1", r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct);
+            $"from {{0}}.{AccessTimeline.TableName} group by 1 order by 1", r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct);
 
     private static Task<List<T>> QueryAsync<T>(IDocumentStore store, string sql, Func<NpgsqlDataReader, T> map, CancellationToken ct) =>
         StoreSql.QueryAsync(store, string.Format(sql, store.Options.Events.DatabaseSchemaName), map, ct);

@@ -1,3 +1,4 @@
+using LogControl.Projections.Detection;
 using JasperFx.Events.Daemon;
 using LogControl.Domain.Time;
 using LogControl.Projections.Reference;
@@ -125,7 +126,7 @@ public sealed class ReferenceHistoryTests(TestDatabase db) : IClassFixture<TestD
     public async Task a_rebuild_from_the_events_gives_the_same_answers()
     {
         using var daemon = await _store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync("ReferenceHistoryProjection", CancellationToken.None);
+        await daemon.RebuildProjectionAsync(DetectionProjection.Name, CancellationToken.None);
         (await _history.PlacementOnAsync("U1", D("2026-03-01")))!.UnitId.ShouldBe("HT-SYD");
         (await _history.PlacementOnAsync("U2", D("2025-06-01")))!.UnitId.ShouldBe("HT-NATT");
         (await _history.ClientsServedAsync("HT-NORR", D("2026-03-11"))).ShouldBeEmpty();

@@ -71,8 +71,8 @@ public sealed class SamplesAndDaemonTests(TestDatabase db) : IClassFixture<TestD
         using var daemon = await store.BuildProjectionDaemonAsync();
         await daemon.StartAllAsync();
         await store.WaitForNonStaleProjectionDataAsync(TimeSpan.FromSeconds(60));
-        (await CountAsync(store, $"select count(*) from lc.{AccessTimelineProjection.TableName}")).ShouldBe(3000);
-        (await CountAsync(store, $"select count(*) from lc.{AccessTimelineProjection.TableName} where client_id = '191212121212' and user_id = 'SE2321000032-U1001'")).ShouldBe(1500);
+        (await CountAsync(store, $"select count(*) from lc.{AccessTimeline.TableName}")).ShouldBe(3000);
+        (await CountAsync(store, $"select count(*) from lc.{AccessTimeline.TableName} where client_id = '191212121212' and user_id = 'SE2321000032-U1001'")).ShouldBe(1500);
         await daemon.StopAllAsync();
     }
 }

@@ -1,7 +1,6 @@
 using JasperFx.Events;
 using LogControl.Domain.Reference;
 using Marten;
-using Marten.Events.Projections;
 using NodaTime;
 using NodaTime.Text;
 using Weasel.Postgresql;
@@ -14,11 +13,12 @@ namespace LogControl.Projections.Reference;
 /// "as of" questions are a lookup of the latest start on or before a date (<see cref="ReferenceHistory"/>).
 /// A later fact for the same key supersedes an earlier one only from its own date; for the same key and
 /// date the fact ingested later wins (higher event sequence). Facts without a "from" start at
-/// <see cref="OpenStart"/>. Written by the async daemon, one set-based upsert per fact type and page.
+/// <see cref="OpenStart"/>. Detection's projection calls it first for each page of events, so facts and
+/// accesses are seen in one ordered pass; one set-based upsert per fact type and page.
 /// </summary>
-public sealed class ReferenceHistoryProjection(string schema) : IProjection
+public sealed class ReferenceHistoryWriter(string schema)
 {
-    /// <summary>The facts this projection reads (its daemon shard fetches only these).</summary>
+    /// <summary>The facts this writer reads.</summary>
     public static readonly Type[] EventTypes =
     [
         typeof(UnitDescribed), typeof(ClientDescribed), typeof(StaffPlacementRecorded), typeof(EnrollmentRecorded),
@@ -49,6 +49,8 @@ public sealed class ReferenceHistoryProjection(string schema) : IProjection
         placements.AddColumn<string>("name"); placements.AddColumn<string>("surname"); placements.AddColumn<string>("personnummer");
         placements.AddColumn<string>("address_key"); placements.AddColumn<long>("seq_id").NotNull();
         placements.Indexes.Add(new IndexDefinition("ix_lc_ref_placements_unit") { Columns = ["unit_id", "valid_from"] });
+        // Own-record and co-worker rules look staff up by personnummer (a client id).
+        placements.Indexes.Add(new IndexDefinition("ix_lc_ref_placements_pnr") { Columns = ["personnummer"] });
 
         var enrollments = T("lc_ref_enrollments");
         enrollments.AddColumn<string>("client_id").AsPrimaryKey(); enrollments.AddColumn<string>("unit_id").AsPrimaryKey();
@@ -79,7 +81,7 @@ public sealed class ReferenceHistoryProjection(string schema) : IProjection
         return [units, clients, placements, enrollments, assignments, shifts, visits, relations];
     }
 
-    public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    public void Queue(IDocumentOperations operations, IReadOnlyList<IEvent> events)
     {
         var batches = new Dictionary<string, Upsert>();
         Upsert For(string table, string[] keys, params (string Column, string Cast)[] columns)
@@ -135,7 +137,6 @@ public sealed class ReferenceHistoryProjection(string schema) : IProjection
         }
 
         foreach (var u in batches.Values) u.Queue(operations);
-        return Task.CompletedTask;
     }
 
     private static string? Date(LocalDate? d) => d == null ? null : LocalDatePattern.Iso.Format(d.Value);
