@@ -61,7 +61,7 @@ public static class RuleCatalog
             ["count"] = a.AccessCount.ToString(),
             ["unit"] = a.UnitId ?? Ev("unit"),
         };
-        foreach (var (k, v) in e) values.TryAdd(k, v);
+        foreach (var (k, v) in e) values.TryAdd(k, Number(v));
         values["times"] = Fill(a.AccessCount == 1 ? p["times_one"] : p["times_many"], values);
         values["unit_part"] = Ev("unit") is { } unit ? Fill(p["unit_part"], new() { ["unit"] = unit }) : "";
         values["explained_part"] = Ev("explanation") is { } kind && p.TryGetValue("explanation." + kind, out var how)
@@ -75,9 +75,16 @@ public static class RuleCatalog
         values["care_part"] = Ev("deceased_on") is { } died && Ev("ended_on") is null
             ? Fill(p["care_deceased"], new() { ["deceased_on"] = died })
             : Fill(p["care_ended"], new() { ["ended_on"] = Ev("ended_on") ?? p["ended_unknown"] });
-        values["peer_part"] = Ev("peer_median") is { } pm ? Fill(p["peer_part"], new() { ["peer_median"] = pm }) : "";
+        values["peer_part"] = Ev("peer_median") is { } pm ? Fill(p["peer_part"], new() { ["peer_median"] = Number(pm) }) : "";
         return Fill(Get(a.Rule).Text, values);
     }
+
+    private static readonly System.Globalization.CultureInfo Swedish = System.Globalization.CultureInfo.GetCultureInfo("sv-SE");
+
+    /// <summary>Numbers as a Swedish reader writes them: "5", "5,5".</summary>
+    private static string? Number(string? v) =>
+        double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? d.ToString("0.#", Swedish) : v;
 
     /// <summary>Instants in evidence are ISO strings; people read local time.</summary>
     private static string LocalTime(string iso)
