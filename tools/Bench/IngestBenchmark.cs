@@ -98,7 +98,7 @@ public static class IngestBenchmark
         return Task.FromResult(csv);
     }
 
-    private static async Task<string> FreshDatabaseAsync(string server, string prefix)
+    internal static async Task<string> FreshDatabaseAsync(string server, string prefix)
     {
         var name = $"{prefix}_{DateTime.UtcNow:HHmmss}_{Random.Shared.Next(1000):D3}";
         await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(server) { Database = "postgres" }.ConnectionString);
@@ -108,7 +108,7 @@ public static class IngestBenchmark
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 
-    private static async Task DropAsync(string cs)
+    internal static async Task DropAsync(string cs)
     {
         NpgsqlConnection.ClearAllPools();
         var db = new NpgsqlConnectionStringBuilder(cs).Database;
@@ -277,7 +277,7 @@ public static class IngestBenchmark
         return 0;
     }
 
-    private static async Task<long> ScalarAsync(string cs, string sql)
+    internal static async Task<long> ScalarAsync(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
