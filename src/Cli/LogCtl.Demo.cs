@@ -25,6 +25,12 @@ public static partial class LogCtl
         var samples = Path.GetFullPath(Path.Combine(LogControlPaths.RepoRoot, "..", "shared", "samples"));
         if (Directory.Exists(samples)) inputs.Add(samples);
 
+        // A fresh demo: on the embedded default the database starts empty; an explicit --db is used as it is.
+        if (DatabaseSelection.Explicit(args.Option("db")) == null)
+        {
+            await new EmbeddedPostgres().ResetDefaultDatabaseAsync(m => Console.Error.WriteLine(m), ct);
+            Console.WriteLine("embedded database reset for a fresh demo");
+        }
         var (store, log) = await OpenStoreAsync(args, "logctl", ct, withAsyncProjections: true);
         await using var _ = store;
         using var __ = log;

@@ -153,6 +153,21 @@ public sealed class EmbeddedPostgres
         }
     }
 
+    /// <summary>Drops and recreates the default database of the embedded cluster: the demo starts from nothing.</summary>
+    public async Task<string> ResetDefaultDatabaseAsync(Action<string>? say = null, CancellationToken ct = default)
+    {
+        await StartAsync(say, ct);
+        await using (var conn = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false"))
+        {
+            await conn.OpenAsync(ct);
+            await using var drop = new NpgsqlCommand($"drop database if exists \"{DefaultDatabase}\" with (force)", conn);
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+        NpgsqlConnection.ClearAllPools();
+        await EnsureDefaultDatabaseAsync(ct);
+        return ConnectionString();
+    }
+
     private async Task EnsureDefaultDatabaseAsync(CancellationToken ct)
     {
         await using var conn = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");

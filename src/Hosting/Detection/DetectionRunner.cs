@@ -62,8 +62,8 @@ public static class DetectionRunner
                 progress?.Report((done, target));
                 if (done >= target) break;
                 if (done != last) { last = done; stalledSince = DateTime.UtcNow; }
-                else if (DateTime.UtcNow - stalledSince > TimeSpan.FromMinutes(5))
-                    throw new TimeoutException($"detection made no progress for 5 minutes (at event {done} of {target})");
+                else if (DateTime.UtcNow - stalledSince > TimeSpan.FromMinutes(2))
+                    throw new TimeoutException($"detection made no progress for 2 minutes (at event {done} of {target}); the daemon's errors are in the log (.data/logs)");
                 await Task.Delay(100, ct);
             }
         }

@@ -52,6 +52,10 @@ internal static class DetectionSql
             left join {s}.lc_ref_clients c on c.client_id = j.client_id
             """;
 
+        // Temp tables have no statistics until analysed; without them the planner picks nested seq scans.
+        yield return "create index on lc_tmp_ctx (seq_id)";
+        yield return "analyze lc_tmp_ctx";
+
         // Enrollments as of the access's day, one per unit.
         yield return $"""
             create temp table lc_tmp_enrolled on commit drop as
@@ -60,6 +64,9 @@ internal static class DetectionSql
             cross join lateral (select distinct on (e.unit_id) e.unit_id, e.valid_to from {s}.lc_ref_enrollments e
                                 where e.client_id = x.client_id and e.valid_from <= x.d order by e.unit_id, e.valid_from desc) e
             """;
+
+        yield return "create index on lc_tmp_enrolled (seq_id)";
+        yield return "analyze lc_tmp_enrolled";
 
         // 2. Explanation first: the most specific relationship that holds.
         yield return $"""
@@ -79,6 +86,8 @@ internal static class DetectionSql
                                         where e.seq_id = x.seq_id and e.explains and e.unit_id = any(u.covers_units)) then 4
             end
             """;
+
+        yield return "analyze lc_tmp_ctx";
 
         // The timeline gets the new accesses with their explanation, and the re-judged ones' new explanation.
         yield return $"""
@@ -228,35 +237,45 @@ internal static class DetectionSql
         var ud = $"{s}.{DetectionTables.UserDays}";
 
         // 6. VOLUME_SPIKE for every user active on a day to judge: own trailing baseline and same-day peers.
+        // Cheap filters first: only the rare user-days far above their own baseline need peers looked up.
+        // N >= 8 follows from the rule (a baseline of 7 active days has a median of at least 1).
         yield return $"""
             create temp table lc_tmp_spikes on commit drop as
-            with day_users as (
-              select u.user_id, u.local_day as d, u.clients, p.unit_id, p.role
-              from lc_tmp_days x join {ud} u on u.local_day = x.d
-              left join lateral (select p.unit_id, p.role, p.valid_to from {s}.lc_ref_placements p
-                                 where p.user_id = u.user_id and p.valid_from <= u.local_day
-                                 order by p.valid_from desc limit 1) p on p.valid_to is null or p.valid_to >= u.local_day
-            ),
-            own as (
-              select du.*, b.m, b.n, md.mad
-              from day_users du
+            with cand as (
+              select u.user_id, u.local_day as d, u.clients, b.m
+              from lc_tmp_days x join {ud} u on u.local_day = x.d and u.clients >= 8
               cross join lateral (select percentile_cont(0.5) within group (order by h.clients) as m, count(*) as n
-                                  from {ud} h where h.user_id = du.user_id and h.local_day between du.d - 28 and du.d - 1) b
+                                  from {ud} h where h.user_id = u.user_id and h.local_day between u.local_day - 28 and u.local_day - 1) b
               cross join lateral (select percentile_cont(0.5) within group (order by abs(h.clients - b.m)) as mad
-                                  from {ud} h where h.user_id = du.user_id and h.local_day between du.d - 28 and du.d - 1) md
-              where b.n >= 7 and du.clients >= 2 * b.m and du.clients > b.m + greatest(6, 5 * 1.4826 * coalesce(md.mad, 0))
+                                  from {ud} h where h.user_id = u.user_id and h.local_day between u.local_day - 28 and u.local_day - 1) md
+              where b.n >= 7 and u.clients >= 2 * b.m and u.clients > b.m + greatest(6, 5 * 1.4826 * coalesce(md.mad, 0))
             ),
-            peers as (
-              select o.*, pr.pm, pr.pn,
-                     (select percentile_cont(0.5) within group (order by abs(q.clients - pr.pm)) from day_users q
-                      where q.d = o.d and q.unit_id = o.unit_id and q.role = o.role and q.user_id <> o.user_id) as pmad
-              from own o
-              left join lateral (select percentile_cont(0.5) within group (order by q.clients) as pm, count(*) as pn
-                                 from day_users q where q.d = o.d and q.unit_id = o.unit_id and q.role = o.role
-                                   and q.user_id <> o.user_id) pr on true
+            placed as (
+              select c.*, p.unit_id, p.role from cand c
+              left join lateral (select p.unit_id, p.role, p.valid_to from {s}.lc_ref_placements p
+                                 where p.user_id = c.user_id and p.valid_from <= c.d order by p.valid_from desc limit 1) p
+                on p.valid_to is null or p.valid_to >= c.d
+            ),
+            peer as (
+              select pl.user_id, pl.d, u.clients as pc
+              from placed pl
+              join {ud} u on u.local_day = pl.d and u.user_id <> pl.user_id
+              join lateral (select p.unit_id, p.role, p.valid_to from {s}.lc_ref_placements p
+                            where p.user_id = u.user_id and p.valid_from <= pl.d order by p.valid_from desc limit 1) pp
+                on (pp.valid_to is null or pp.valid_to >= pl.d) and pp.unit_id = pl.unit_id and pp.role = pl.role
+            ),
+            peer_median as (
+              select user_id, d, percentile_cont(0.5) within group (order by pc) as pm, count(*) as pn from peer group by user_id, d
+            ),
+            peer_mad as (
+              select p.user_id, p.d, percentile_cont(0.5) within group (order by abs(p.pc - m.pm)) as pmad
+              from peer p join peer_median m on m.user_id = p.user_id and m.d = p.d group by p.user_id, p.d
             )
-            select user_id, d, clients, unit_id, m, pm, pn from peers
-            where coalesce(pn, 0) < 3 or clients > pm + greatest(6, 5 * 1.4826 * coalesce(pmad, 0))
+            select pl.user_id, pl.d, pl.clients, pl.unit_id, pl.m, m.pm, coalesce(m.pn, 0) as pn
+            from placed pl
+            left join peer_median m on m.user_id = pl.user_id and m.d = pl.d
+            left join peer_mad md on md.user_id = pl.user_id and md.d = pl.d
+            where coalesce(m.pn, 0) < 3 or pl.clients > m.pm + greatest(6, 5 * 1.4826 * coalesce(md.pmad, 0))
             """;
         yield return $"""
             with gone as (delete from {s}.{DetectionTables.Hits} h using lc_tmp_days x
