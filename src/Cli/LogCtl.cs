@@ -54,7 +54,9 @@ public static partial class LogCtl
               ingest PATH...              ingest files or folders (CSV, FHIR JSON/Bundle/NDJSON, reference NDJSON, .gz)
               quarantine list             list rejected rows
               quarantine export --out F   export rejected rows as NDJSON
-              generate --out DIR [--rows N] [--seed N]   write a synthetic access-log CSV and reference data
+              generate --out DIR [--seed N] [--scale small|medium|large]
+                                          a synthetic municipality with labelled misuse (see src/Generator/README.md)
+              generate --out DIR --rows N [--seed N]   a flat synthetic access-log CSV (ingest benchmark)
               sources add SYSTEM          create an API key for a source system that pushes over HTTP
               serve [--urls URL]          HTTP API and background processing (default http://127.0.0.1:5080)
               demo                        generate, ingest and summarise sample data
