@@ -302,7 +302,7 @@ internal sealed partial class GenerationRun
 
     // ---- labels and manifest -------------------------------------------------------------------------
 
-    private sealed record LabelStats(int Labels, long LabelledAccesses, List<(string Rule, int Primary, int Secondary)> ByRule);
+    private sealed record LabelStats(int Incidents, int Labels, long LabelledAccesses, List<(string Rule, int Primary, int Secondary)> ByRule);
 
     private LabelStats WriteLabels()
     {
@@ -311,7 +311,8 @@ internal sealed partial class GenerationRun
         var labelled = new HashSet<GenAccess>(ReferenceEqualityComparer.Instance);
         var count = 0;
         using var f = new JsonLines(OutputFiles.Create(Path.Combine(_out, "labels.ndjson")));
-        foreach (var inc in _incidents)
+        // An incident that found nothing to do (a spike whose pool ran dry) is left out rather than labelled empty.
+        foreach (var inc in _incidents.Where(i => i.Accesses.Count > 0))
         {
             var rules = new List<Rule> { inc.Primary };
             rules.AddRange(RuleCodes.Each(inc.Secondary).Where(r => r != inc.Primary));
@@ -340,7 +341,7 @@ internal sealed partial class GenerationRun
             }
         }
         var byRule = RuleCodes.All.Select((code, i) => (code, primary[i], secondary[i])).ToList();
-        return new LabelStats(count, labelled.Count, byRule);
+        return new LabelStats(_incidents.Count(i => i.Accesses.Count > 0), count, labelled.Count, byRule);
     }
 
     private GenerationResult WriteManifest(LabelStats labels)
@@ -354,7 +355,7 @@ internal sealed partial class GenerationRun
 
         var result = new GenerationResult(_o.Seed, _o.Scale, _p.Start, _p.End, _w.Units.Count, _w.Staff.Count, _w.Clients.Count,
             _referenceFacts, _lifecare.Rows + _treserva.Rows + _combine.Rows, _patientRows, _activityRows, _failedRows,
-            _incidents.Count, labels.Labels, labels.LabelledAccesses, labels.ByRule, files, _out);
+            labels.Incidents, labels.Labels, labels.LabelledAccesses, labels.ByRule, files, _out);
 
         using var stream = OutputFiles.Create(Path.Combine(_out, "manifest.json"));
         using var j = new Utf8JsonWriter(stream, JsonLines.Options with { Indented = true });
@@ -399,7 +400,7 @@ internal sealed partial class GenerationRun
         j.WriteNumber("patient_accesses", _patientRows);
         j.WriteNumber("activity_rows", _activityRows);
         j.WriteNumber("failed_attempts", _failedRows);
-        j.WriteNumber("incidents", _incidents.Count);
+        j.WriteNumber("incidents", labels.Incidents);
         j.WriteNumber("labels", labels.Labels);
         j.WriteNumber("labelled_accesses", labels.LabelledAccesses);
         j.WriteStartObject("labels_by_rule");
