@@ -63,8 +63,9 @@ public static partial class LogCtl
               anomalies list [--from D] [--to D] [--unit U] [--user U] [--limit N]
               anomalies cases             one line per user with open anomalies, most serious first
               stats                       share of patient-record accesses explained, by explanation kind
-              generate --out DIR --seed N --scale small|medium|large
-                                          a synthetic municipality with labelled misuse (--rows N: a flat access log)
+              generate --out DIR [--seed N] [--scale small|medium|large]
+                                          a synthetic municipality with labelled misuse (see src/Generator/README.md)
+              generate --out DIR --rows N [--seed N]   a flat synthetic access-log CSV (ingest benchmark)
               sources add SYSTEM          create an API key for a source system that pushes over HTTP
               serve [--urls URL]          HTTP API and background processing (default http://127.0.0.1:5080)
               demo                        generate, ingest and summarise sample data
