@@ -1,9 +1,8 @@
-using LogControl.Cli.Generation;
+using LogControl.Generator;
 using LogControl.Hosting.Database;
 using LogControl.Hosting.Detection;
 using LogControl.Ingest.Pipeline;
-using Marten;
-using Marten.Events;
+using LogControl.Projections.Detection;
 using Serilog.Extensions.Logging;
 
 namespace LogControl.Cli;
@@ -11,17 +10,18 @@ namespace LogControl.Cli;
 public static partial class LogCtl
 {
     /// <summary>
-    /// The main job on the embedded default: generate a synthetic municipality, ingest it together with
-    /// the shared samples, and print what was ingested. Later issues extend it with detection and the UI.
+    /// The main job on the embedded default: generate a synthetic municipality with labelled misuse, ingest it
+    /// together with the shared samples, let detection catch up, and summarise what it found.
     /// </summary>
     private static async Task<int> Demo(Args args, CancellationToken ct)
     {
         var dir = args.Option("out") ?? Path.Combine(LogControlPaths.DataDir, "demo");
-        var rows = long.TryParse(args.Option("rows"), out var r) ? r : 50_000;
-        var summary = new AccessLogGenerator(int.TryParse(args.Option("seed"), out var s) ? s : 42).Write(dir, rows, badFraction: 0.001);
-        Console.WriteLine($"generated {summary.Rows:N0} access rows for {summary.Staff} staff and {summary.Clients} clients in {summary.Units} units ({dir})");
+        var seed = int.TryParse(args.Option("seed"), out var s) ? s : 42;
+        var generated = new MunicipalityGenerator().Generate(new GeneratorOptions(seed, GeneratorOptions.ParseScale(args.Option("scale") ?? "medium"), dir));
+        Console.WriteLine($"generated a municipality: {generated.Units} units, {generated.Staff} staff, {generated.Clients:N0} clients, " +
+                          $"{generated.AccessRows:N0} access rows {generated.From:uuuu-MM-dd}..{generated.To:uuuu-MM-dd}, {generated.Incidents} labelled incidents ({dir})");
 
-        var inputs = new List<string> { summary.ReferencePath, summary.CsvPath };
+        var inputs = generated.IngestPaths.ToList();
         var samples = Path.GetFullPath(Path.Combine(LogControlPaths.RepoRoot, "..", "shared", "samples"));
         if (Directory.Exists(samples)) inputs.Add(samples);
 
@@ -38,12 +38,11 @@ public static partial class LogCtl
         await pipeline.EnsureSchemaAsync(ct);
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var totals = await pipeline.IngestPathsAsync(inputs, null, ct);
-        Console.WriteLine($"ingested {totals.Files} files in {sw.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"ingested {totals.Files} files in {sw.Elapsed.TotalSeconds:0.0} s: {totals}");
 
-        // The async daemon builds the read models from the new events (Solo mode: this process is the only node).
         sw.Restart();
         await DetectionRunner.CatchUpAsync(store, new SerilogLoggerFactory(log).CreateLogger("detection"), ct);
-        Console.WriteLine($"async daemon caught up in {sw.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"detection caught up in {sw.Elapsed.TotalSeconds:0.0} s");
 
         Console.WriteLine();
         Console.WriteLine("Event store contents:");
@@ -52,9 +51,23 @@ public static partial class LogCtl
         Console.WriteLine("Quarantine by reason:");
         foreach (var (reason, count) in await Reports.IngestSummary.QuarantineByReasonAsync(store, ct))
             Console.WriteLine($"  {reason,-28} {count,12:N0}");
-        Console.WriteLine("Patient-record accesses by unit (access timeline read model):");
-        foreach (var (unit, accesses, users, clients) in await Reports.IngestSummary.AccessesByUnitAsync(store, ct))
-            Console.WriteLine($"  {unit,-12} {accesses,10:N0} accesses by {users,4} users to {clients,5} clients");
+
+        var queries = new AnomalyQueries(store);
+        var explained = await queries.ExplanationCountsAsync(ct);
+        var total = explained.Sum(e => e.Count);
+        Console.WriteLine($"Patient-record accesses explained by a care relationship ({total:N0} successful accesses):");
+        foreach (var (kind, count) in explained)
+            Console.WriteLine($"  {kind?.ToString() ?? "Unexplained",-28} {count,12:N0} {100.0 * count / Math.Max(1, total),7:0.00}%");
+        var anomalies = await queries.ListAsync(null, ct);
+        Console.WriteLine($"Anomalies by rule ({anomalies.Count:N0}):");
+        foreach (var g in anomalies.GroupBy(a => a.Rule).OrderByDescending(g => g.Count()))
+            Console.WriteLine($"  {g.Key,-28} {g.Count(),12:N0}");
+        var cases = await queries.CasesAsync(ct);
+        Console.WriteLine($"Cases for review ({cases.Count} users), the most serious first:");
+        foreach (var c in cases.Take(5))
+            Console.WriteLine($"  {c.HighestSeverity,-8} {c.UserName ?? c.UserId} ({c.UnitId}): {c.Anomalies} anomalies, {string.Join(", ", c.Rules)}");
+        if (anomalies.FirstOrDefault(a => a.Severity == "critical") is { } example)
+            Console.WriteLine($"Example: {example.Explanation}");
         Console.WriteLine(totals.ToString());
         return 0;
     }

@@ -49,7 +49,7 @@ public static class DetectBenchmark
             var pipeline = new IngestPipeline(store);
             await pipeline.EnsureSchemaAsync();
             var sw = Stopwatch.StartNew();
-            var totals = await pipeline.IngestPathsAsync([data]);
+            var totals = await pipeline.IngestPathsAsync(GeneratorBridge.IngestPaths(data));
             var ingestSeconds = sw.Elapsed.TotalSeconds;
             var events = totals.Accepted;
             var ingestRate = events / ingestSeconds;

@@ -1,7 +1,12 @@
+using LogControl.Generator;
+
 namespace LogControl.Bench;
 
-/// <summary>Placeholder until the municipality generator lands.</summary>
 internal static class GeneratorBridge
 {
-    public static void Generate(string dir, int seed, string scale) => throw new NotSupportedException("generator not merged yet");
+    public static void Generate(string dir, int seed, string scale) =>
+        new MunicipalityGenerator().Generate(new GeneratorOptions(seed, GeneratorOptions.ParseScale(scale), dir));
+
+    /// <summary>Reference data first, then the access logs: labels and manifest are not inputs.</summary>
+    public static string[] IngestPaths(string dir) => GenerationResult.IngestFolders.Select(f => Path.Combine(dir, f)).ToArray();
 }
