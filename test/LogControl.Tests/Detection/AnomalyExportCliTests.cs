@@ -64,7 +64,7 @@ public sealed class AnomalyExportCliTests(TestDatabase db) : IClassFixture<TestD
         a.GetProperty("source_event_ids").EnumerateArray().Select(e => e.GetString()).ShouldBe(
             ["Lifecare:LC-0000001", "Lifecare:LC-0000007", "Lifecare:LC-0000009"]);
         Guid.TryParse(a.GetProperty("anomaly_id").GetString(), out _).ShouldBeTrue();
-        a.GetProperty("detected_at").GetString().ShouldMatch(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$");
+        a.GetProperty("detected_at").GetString()!.ShouldMatch(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$");
         a.GetProperty("explanation").GetString()!.ShouldContain("Åsa Öberg");
         lines[0].ShouldContain("Åsa Öberg", Case.Sensitive, "Swedish letters are written as they are, not escaped");
 

@@ -34,6 +34,9 @@ public sealed class DetectionKit(IDocumentStore store)
         return $"Lifecare:DT-{n:D6}";
     }
 
+    /// <summary>A ready-made access-log row (header: <see cref="IngestTestKit.Header"/>).</summary>
+    public DetectionKit RawRow(string row) { _rows.Add(row); return this; }
+
     /// <summary>A FHIR R4 AuditEvent read by <paramref name="user"/> of <paramref name="client"/>; failed unless <paramref name="success"/>.</summary>
     public string FhirRead(string user, string client, string isoWithOffset, bool success = false)
     {
@@ -59,11 +62,16 @@ public sealed class DetectionKit(IDocumentStore store)
     public Task<List<AnomalyRow>> AnomaliesAsync() => new AnomalyQueries(store).ListAsync();
 
     /// <summary>The anomaly table as comparable text: every column that is part of the finding (not the write times).</summary>
-    public async Task<List<string>> AnomalyTableAsync() => await LogControl.Projections.StoreSql.QueryAsync(store, """
+    public async Task<List<string>> AnomalyTableAsync(bool withSequences = true) => await LogControl.Projections.StoreSql.QueryAsync(store, $"""
         select concat_ws(' | ', anomaly_id, rule, severity, user_id, user_name, client_id, unit_id, local_day, first_access_at,
-                         last_access_at, access_count, source_event_ids::text, seq_ids::text, evidence::text)
+                         last_access_at, access_count, source_event_ids::text, evidence::text{(withSequences ? ", seq_ids::text, last_seq" : "")})
         from lc.lc_anomalies order by anomaly_id
         """, r => r.GetString(0), CancellationToken.None);
+
+    /// <summary>Each access's explanation, keyed by its source reference (independent of arrival order).</summary>
+    public Task<List<string>> ExplanationsAsync() => LogControl.Projections.StoreSql.QueryAsync(store,
+        "select source_ref || ':' || coalesce(explanation::text, '-') from lc.lc_access_timeline order by source_ref",
+        r => r.GetString(0), CancellationToken.None);
 
     public static LocalDate Day(string iso) => NodaTime.Text.LocalDatePattern.Iso.Parse(iso).Value;
 }
