@@ -46,6 +46,7 @@ public static class LogControlServer
         {
             opts.UseRuntimeCompilation();
             opts.Discovery.IncludeAssembly(typeof(LogControlServer).Assembly);
+            opts.Discovery.IncludeAssembly(typeof(LogControl.Workflow.WorkflowSetup).Assembly);
         });
         builder.Services.AddWolverineHttp();
         builder.Services.AddSingleton(sp => new IngestPipeline(sp.GetRequiredService<IDocumentStore>(),
@@ -53,6 +54,7 @@ public static class LogControlServer
         builder.Services.AddHostedService<Detection.DaemonLease>();
         builder.Services.AddHostedService<Detection.AnomalyPublishing>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<CommandRejectedHandler>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

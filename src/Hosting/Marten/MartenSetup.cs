@@ -67,6 +67,8 @@ public static class MartenSetup
 
         opts.Events.AddEventTypes([typeof(AnomalyDetected), typeof(AnomalyEvidenceChanged), typeof(AnomalyRetracted)]);
 
+        LogControl.Workflow.WorkflowSetup.Configure(opts);
+
         opts.Storage.ExtendedSchemaObjects.Add(AccessTimeline.Table(Schema));
         foreach (var table in ReferenceHistoryWriter.Tables(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
         foreach (var table in DetectionTables.All(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);

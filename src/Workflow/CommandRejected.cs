@@ -1,0 +1,14 @@
+namespace LogControl.Workflow;
+
+/// <summary>
+/// An aggregate refused a command: the invariant it would break is named in <see cref="Code"/> (stable, for
+/// clients) and explained in the message. The host answers with problem details and <see cref="Status"/>.
+/// </summary>
+public sealed class CommandRejected(string code, string message, int status = 409) : Exception(message)
+{
+    public string Code { get; } = code;
+    public int Status { get; } = status;
+
+    public static CommandRejected NotFound(string what) => new("not_found", $"{what} does not exist", 404);
+    public static CommandRejected Forbidden(string message) => new("forbidden", message, 403);
+}

@@ -1,0 +1,12 @@
+using Marten;
+
+namespace LogControl.Workflow;
+
+/// <summary>The workflow's share of the event store configuration: aggregates and their events. Called by MartenSetup.</summary>
+public static class WorkflowSetup
+{
+    public static void Configure(StoreOptions opts)
+    {
+        // Each slice registers its aggregate here (one line each).
+    }
+}
