@@ -7,6 +7,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using Wolverine;
@@ -51,6 +52,8 @@ public static class LogControlServer
         builder.Services.AddWolverineHttp();
         builder.Services.AddSingleton(sp => new IngestPipeline(sp.GetRequiredService<IDocumentStore>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("ingest")));
+        builder.Services.TryAddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
+        builder.Services.AddHostedService<Detection.ReviewSweep>();
         builder.Services.AddHostedService<Detection.DaemonLease>();
         builder.Services.AddHostedService<Detection.AnomalyPublishing>();
         builder.Services.AddProblemDetails();

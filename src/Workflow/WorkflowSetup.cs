@@ -8,5 +8,7 @@ public static class WorkflowSetup
     public static void Configure(StoreOptions opts)
     {
         // Each slice registers its aggregate here (one line each).
+        opts.Projections.Snapshot<Reviews.Review>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+        opts.Projections.Snapshot<Reviews.UnitReviewSettings>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
     }
 }

@@ -1,0 +1,33 @@
+using LogControl.Workflow.Reviews;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Wolverine;
+
+namespace LogControl.Server.Detection;
+
+/// <summary>
+/// Runs the review scheduling sweep at start and then every 15 minutes: schedules the periodic reviews that
+/// became due, raises overdue events and opens immediate reviews on critical anomalies where configured.
+/// The sweep is idempotent (stream ids derive from unit and period), so running it often is harmless.
+/// </summary>
+public sealed class ReviewSweep(IMessageBus bus, ILogger<ReviewSweep> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var r = await bus.InvokeAsync<SchedulingResult>(new ScheduleReviews(), stoppingToken);
+                if (r.Scheduled + r.Overdue + r.StartOverdue + r.ImmediateOpened > 0)
+                    logger.LogInformation("Review sweep: {Scheduled} scheduled, {Overdue} overdue, {StartOverdue} not started in time, {Immediate} immediate",
+                        r.Scheduled, r.Overdue, r.StartOverdue, r.ImmediateOpened);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception ex) { logger.LogWarning(ex, "Review sweep failed; next try in {Interval}", Interval); }
+            try { await Task.Delay(Interval, stoppingToken); } catch (OperationCanceledException) { return; }
+        }
+    }
+}

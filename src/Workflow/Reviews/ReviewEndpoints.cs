@@ -1,0 +1,170 @@
+using System.Security.Claims;
+using LogControl.Workflow.Security;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using NodaTime;
+using Wolverine;
+using Wolverine.Http;
+
+namespace LogControl.Workflow.Reviews;
+
+public sealed record JudgementRequest(Verdict Verdict, JustificationCategory? Category, string? Note);
+public sealed record QuestionRequest(string Question);
+public sealed record AnswerRequest(string Text);
+public sealed record EscalationRequest(string Reason);
+public sealed record CorrectionRequest(Verdict Verdict, JustificationCategory? Category, string Reason);
+public sealed record SuspicionRequest(string UnitId, string Text, string? UserId, string? ClientId);
+public sealed record PolicyRequest(ReviewFrequency Frequency, bool ImmediateReviewOnCritical);
+public sealed record DelegationRequest(string ManagerUserId, string DelegateUserId, LocalDate From, LocalDate To);
+public sealed record ReviewCreated(Guid ReviewId);
+public sealed record ReviewEvent(long Version, string Type, Instant Timestamp, object Data);
+
+/// <summary>
+/// The review workflow over HTTP. Each endpoint checks who acts (role and unit scope) and hands a command to
+/// the aggregate's handler; refused commands come back as problem details.
+/// </summary>
+public static class ReviewEndpoints
+{
+    private static async Task<Review> LoadAsync(IQuerySession session, Guid reviewId) =>
+        await session.LoadAsync<Review>(reviewId) ?? throw CommandRejected.NotFound($"Review {reviewId}");
+
+    private static async Task<(Actor Actor, Review Review)> ManagerOfAsync(ClaimsPrincipal user, IQuerySession session, Guid reviewId)
+    {
+        var actor = Actor.From(user);
+        var review = await LoadAsync(session, reviewId);
+        if (!actor.ManagesUnit(review.UnitId))
+            throw CommandRejected.Forbidden($"Only a manager of unit {review.UnitId} may act on its reviews.");
+        return (actor, review);
+    }
+
+    [WolverineGet("/api/reviews")]
+    public static async Task<IReadOnlyList<Review>> List(ClaimsPrincipal user, IQuerySession session, string? unit, bool? open)
+    {
+        var actor = Actor.From(user);
+        var reviews = await session.Query<Review>().ToListAsync();
+        return reviews.Where(r => actor.MayRead(r.UnitId) && (unit == null || r.UnitId == unit) && (open == null || open == (r.SignedOff == null)))
+            .OrderBy(r => r.DueOn).ThenBy(r => r.UnitId).ToList();
+    }
+
+    [WolverineGet("/api/reviews/{reviewId}")]
+    public static async Task<Review> Get(Guid reviewId, ClaimsPrincipal user, IQuerySession session)
+    {
+        var review = await LoadAsync(session, reviewId);
+        if (!Actor.From(user).MayRead(review.UnitId)) throw CommandRejected.Forbidden($"Unit {review.UnitId} is not yours to read.");
+        return review;
+    }
+
+    /// <summary>Every event of the review, in order: what internal audit replays.</summary>
+    [WolverineGet("/api/reviews/{reviewId}/history")]
+    public static async Task<IReadOnlyList<ReviewEvent>> History(Guid reviewId, ClaimsPrincipal user, IQuerySession session)
+    {
+        await Get(reviewId, user, session);
+        var events = await session.Events.FetchStreamAsync(reviewId);
+        return events.Select(e => new ReviewEvent(e.Version, e.EventTypeName, Instant.FromDateTimeOffset(e.Timestamp), e.Data)).ToList();
+    }
+
+    [WolverinePost("/api/reviews/{reviewId}/start")]
+    public static async Task<Review> Start(Guid reviewId, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
+    {
+        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
+        await bus.InvokeAsync(new StartReview(reviewId, actor.UserId));
+        return await Fresh(session, reviewId);
+    }
+
+    [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/judgement")]
+    public static async Task<Review> Judge(Guid reviewId, string itemId, JudgementRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
+    {
+        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
+        await bus.InvokeAsync(new JudgeItem(reviewId, itemId, body.Verdict, body.Category, body.Note, actor.UserId));
+        return await Fresh(session, reviewId);
+    }
+
+    [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/question")]
+    public static async Task<Review> Ask(Guid reviewId, string itemId, QuestionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
+    {
+        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
+        await bus.InvokeAsync(new AskEmployee(reviewId, itemId, body.Question, actor.UserId));
+        return await Fresh(session, reviewId);
+    }
+
+    /// <summary>The employee answers the manager's question about their own access.</summary>
+    [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/answer")]
+    public static async Task<IResult> Answer(Guid reviewId, string itemId, AnswerRequest body, ClaimsPrincipal user, IMessageBus bus)
+    {
+        var actor = Actor.From(user);
+        if (actor.Is(Roles.Auditor)) throw CommandRejected.Forbidden("Internal audit reads; it does not act.");
+        await bus.InvokeAsync(new AnswerJustification(reviewId, itemId, actor.UserId, body.Text));
+        return Results.NoContent();
+    }
+
+    [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/escalation")]
+    public static async Task<Review> Escalate(Guid reviewId, string itemId, EscalationRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
+    {
+        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
+        await bus.InvokeAsync(new EscalateItem(reviewId, itemId, body.Reason, actor.UserId));
+        return await Fresh(session, reviewId);
+    }
+
+    /// <summary>Sign-off needs the unit's manager (or a recorded delegate), who need not hold the manager role's unit claim as a delegate.</summary>
+    [WolverinePost("/api/reviews/{reviewId}/sign-off")]
+    public static async Task<Review> SignOff(Guid reviewId, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
+    {
+        var actor = Actor.From(user);
+        if (actor.Is(Roles.Auditor)) throw CommandRejected.Forbidden("Internal audit reads; it does not act.");
+        await LoadAsync(session, reviewId);
+        await bus.InvokeAsync(new SignOffReview(reviewId, actor.UserId));
+        return await Fresh(session, reviewId);
+    }
+
+    [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/correction")]
+    public static async Task<Review> Correct(Guid reviewId, string itemId, CorrectionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
+    {
+        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
+        await bus.InvokeAsync(new CorrectItem(reviewId, itemId, body.Verdict, body.Category, body.Reason, actor.UserId));
+        return await Fresh(session, reviewId);
+    }
+
+    /// <summary>Anyone with a role (except read-only internal audit) can file a suspicion; it opens an immediate review.</summary>
+    [WolverinePost("/api/suspicions")]
+    public static async Task<ReviewCreated> FileSuspicion(SuspicionRequest body, ClaimsPrincipal user, IMessageBus bus)
+    {
+        var actor = Actor.From(user);
+        if (actor.Roles.Count == 0 || actor.Is(Roles.Auditor)) throw CommandRejected.Forbidden("Filing a suspicion needs a role that acts.");
+        var id = await bus.InvokeAsync<Guid>(new FileSuspicion(body.UnitId, body.Text, body.UserId, body.ClientId, actor.UserId));
+        return new ReviewCreated(id);
+    }
+
+    [WolverinePut("/api/units/{unitId}/review-policy")]
+    public static async Task<IResult> SetPolicy(string unitId, PolicyRequest body, ClaimsPrincipal user, IMessageBus bus)
+    {
+        var actor = Actor.From(user);
+        if (!actor.Is(Roles.Administrator)) throw CommandRejected.Forbidden("Review policies are set by an administrator.");
+        await bus.InvokeAsync(new SetReviewPolicy(unitId, body.Frequency, body.ImmediateReviewOnCritical, actor.UserId));
+        return Results.NoContent();
+    }
+
+    [WolverinePost("/api/units/{unitId}/delegations")]
+    public static async Task<IResult> Delegate(string unitId, DelegationRequest body, ClaimsPrincipal user, IMessageBus bus)
+    {
+        var actor = Actor.From(user);
+        if (!actor.Is(Roles.Administrator) && !(actor.ManagesUnit(unitId) && actor.UserId == body.ManagerUserId))
+            throw CommandRejected.Forbidden("A manager delegates their own sign-off; an administrator may record any delegation.");
+        await bus.InvokeAsync(new RecordDelegation(unitId, body.ManagerUserId, body.DelegateUserId, body.From, body.To, actor.UserId));
+        return Results.NoContent();
+    }
+
+    /// <summary>Runs the scheduling sweep now (it also runs in the background).</summary>
+    [WolverinePost("/api/reviews/schedule")]
+    public static async Task<SchedulingResult> Schedule(ClaimsPrincipal user, IMessageBus bus)
+    {
+        if (!Actor.From(user).Is(Roles.Administrator)) throw CommandRejected.Forbidden("Only an administrator runs the scheduler by hand.");
+        return await bus.InvokeAsync<SchedulingResult>(new ScheduleReviews());
+    }
+
+    private static async Task<Review> Fresh(IQuerySession session, Guid reviewId)
+    {
+        // The query session may have cached the document before the command ran.
+        await using var fresh = session.DocumentStore.QuerySession();
+        return await LoadAsync(fresh, reviewId);
+    }
+}
