@@ -21,7 +21,7 @@ public sealed record CorrectItem(Guid ReviewId, string ItemId, Verdict Verdict, 
 /// transaction (with any outgoing messages in the outbox) commits.
 /// </summary>
 [AggregateHandler]
-public static class ReviewHandlers
+public static class ReviewCommandHandler
 {
     public static async Task Handle(StartReview cmd, IEventStream<Review> stream, IDocumentStore store, IClock clock, CancellationToken ct)
     {

@@ -15,7 +15,7 @@ public sealed record ScheduleReviews;
 public sealed record SchedulingResult(int Scheduled, int Overdue, int StartOverdue, int ImmediateOpened);
 
 /// <summary>Review policies, delegations, suspicions and the scheduling sweep.</summary>
-public static class ReviewSchedulingHandlers
+public static class ReviewSchedulingHandler
 {
     /// <summary>Days after a period ends by which its review must be signed off.</summary>
     public const int DaysToComplete = 30;

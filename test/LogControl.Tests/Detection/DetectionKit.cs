@@ -9,7 +9,7 @@ using static LogControl.Tests.Support.IngestTestKit;
 namespace LogControl.Tests.Detection;
 
 /// <summary>Builds detection scenarios as real input files, runs them through ingest and the daemon, reads anomalies back.</summary>
-public sealed class DetectionKit(IDocumentStore store)
+public sealed class DetectionKit(IDocumentStore store, string idPrefix = "DT")
 {
     private int _n;
     private readonly string _dir = TempDir();
@@ -30,8 +30,8 @@ public sealed class DetectionKit(IDocumentStore store)
     public string Access(string user, string client, string localTime, string action = "read", string purpose = "care", string unit = "HT-NORR")
     {
         var n = ++_n;
-        _rows.Add($"DT-{n:D6};{localTime};Lifecare;{user};;underskoterska;{unit};{client};{action};{purpose};ws-1");
-        return $"Lifecare:DT-{n:D6}";
+        _rows.Add($"{idPrefix}-{n:D6};{localTime};Lifecare;{user};;underskoterska;{unit};{client};{action};{purpose};ws-1");
+        return $"Lifecare:{idPrefix}-{n:D6}";
     }
 
     /// <summary>A ready-made access-log row (header: <see cref="IngestTestKit.Header"/>).</summary>
@@ -40,7 +40,7 @@ public sealed class DetectionKit(IDocumentStore store)
     /// <summary>A FHIR R4 AuditEvent read by <paramref name="user"/> of <paramref name="client"/>; failed unless <paramref name="success"/>.</summary>
     public string FhirRead(string user, string client, string isoWithOffset, bool success = false)
     {
-        var id = $"F-{++_n:D6}";
+        var id = $"{idPrefix}F-{++_n:D6}";
         _fhir.Add($$$"""{"resourceType":"AuditEvent","id":"{{{id}}}","type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},"action":"R","recorded":"{{{isoWithOffset}}}","outcome":"{{{(success ? "0" : "4")}}}","agent":[{"who":{"identifier":{"value":"{{{user}}}"}},"requestor":true}],"source":{"observer":{"display":"NPO"}},"entity":[{"what":{"reference":"Patient/{{{client}}}"}}]}""");
         return $"NPO:{id}";
     }
