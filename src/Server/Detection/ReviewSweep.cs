@@ -10,12 +10,14 @@ namespace LogControl.Server.Detection;
 /// became due, raises overdue events and opens immediate reviews on critical anomalies where configured.
 /// The sweep is idempotent (stream ids derive from unit and period), so running it often is harmless.
 /// </summary>
-public sealed class ReviewSweep(IMessageBus bus, ILogger<ReviewSweep> logger) : BackgroundService
+public sealed class ReviewSweep(IMessageBus bus, Microsoft.Extensions.Configuration.IConfiguration config, ILogger<ReviewSweep> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Tests that drive the sweep themselves (with a clock they control) switch the background one off.
+        if (string.Equals(config["Reviews:Sweep"], "false", StringComparison.OrdinalIgnoreCase)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -27,7 +27,7 @@ public sealed class ReviewWorkflowTests(TestDatabase db) : IClassFixture<TestDat
 
     public async Task InitializeAsync()
     {
-        _app = LogControlServer.Build(db.ConnectionString, urls: "http://127.0.0.1:0",
+        _app = LogControlServer.Build(db.ConnectionString, args: ["--Reviews:Sweep=false"], urls: "http://127.0.0.1:0",
             configure: b => b.Services.AddSingleton<IClock>(_clock));
         await _app.StartAsync();
         _bus = _app.Services.GetRequiredService<IMessageBus>();
@@ -163,6 +163,30 @@ public sealed class ReviewWorkflowTests(TestDatabase db) : IClassFixture<TestDat
         sweep.Overdue.ShouldBeGreaterThanOrEqualTo(2); // the periodic review (due 30 July) and the immediate one
         (await LoadAsync(periodic)).OverdueRaised.ShouldBeTrue();
         (await _bus.InvokeAsync<SchedulingResult>(new ScheduleReviews())).Overdue.ShouldBe(0, "raised once");
+    }
+
+    [Fact]
+    public async Task a_critical_anomaly_opens_an_immediate_review_where_the_unit_asks_for_it()
+    {
+        var k = new DetectionKit(_store, "HT-D");
+        k.Fact("""{"type":"unit","unit_id":"HT-D","name":"D","kind":"hemtjanst","manager_user_id":"HT-D-M","covers_units":[]}""")
+         .Fact("""{"type":"unit","unit_id":"HT-E","name":"E","kind":"hemtjanst","manager_user_id":"HT-E-M","covers_units":[]}""")
+         .Fact("""{"type":"staff","user_id":"HT-D-LEFT","name":"L","surname":"L","role":"underskoterska","unit_id":"HT-D","from":"2024-01-01","to":"2026-02-01"}""")
+         .Fact("""{"type":"staff","user_id":"HT-E-LEFT","name":"L","surname":"L","role":"underskoterska","unit_id":"HT-E","from":"2024-01-01","to":"2026-02-01"}""");
+        k.Access("HT-D-LEFT", C1, "2026-03-02 10:00:00", unit: "HT-D");   // AFTER_EMPLOYMENT: critical
+        k.Access("HT-E-LEFT", C1, "2026-03-02 10:00:00", unit: "HT-E");
+        await k.RunAsync();
+        await _bus.InvokeAsync(new SetReviewPolicy("HT-D", ReviewFrequency.Quarterly, ImmediateReviewOnCritical: true, "admin"));
+
+        _clock.SetLocal(2026, 3, 3);
+        (await _bus.InvokeAsync<SchedulingResult>(new ScheduleReviews())).ImmediateOpened.ShouldBe(1, "HT-E did not ask for it");
+        (await _bus.InvokeAsync<SchedulingResult>(new ScheduleReviews())).ImmediateOpened.ShouldBe(0);
+        await using var session = _store.QuerySession();
+        var immediate = (await session.Query<Review>().Where(r => r.UnitId == "HT-D").ToListAsync()).Single(r => r.Kind == ReviewKind.Immediate);
+        immediate.Suspicion!.SuspectedUserId.ShouldBe("HT-D-LEFT");
+        immediate.Suspicion.Text.ShouldContain("upphörde 2026-02-01");
+        // Quarterly: the last complete period before 3 March is the fourth quarter of 2025.
+        (await LoadAsync(StableId.From("review:HT-D:2025-10-01:2025-12-31"))).ShouldNotBeNull();
     }
 
     [Fact]
