@@ -56,6 +56,12 @@ public static class LogControlServer
         builder.Services.AddHostedService<Detection.ReviewSweep>();
         builder.Services.AddHostedService<Detection.DaemonLease>();
         builder.Services.AddHostedService<Detection.AnomalyPublishing>();
+        // The API speaks NodaTime (ISO dates and instants) and enum names, like the event store's JSON.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            NodaTime.Serialization.SystemTextJson.Extensions.ConfigureForNodaTime(o.SerializerOptions, NodaTime.DateTimeZoneProviders.Tzdb);
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<CommandRejectedHandler>();
         configure?.Invoke(builder);
