@@ -12,7 +12,7 @@ public sealed class CommandRejectedHandler(IProblemDetailsService problems) : IE
         var rejected = exception as CommandRejected ?? exception.InnerException as CommandRejected;
         if (rejected == null) return false;
         context.Response.StatusCode = rejected.Status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = rejected,
@@ -24,6 +24,8 @@ public sealed class CommandRejectedHandler(IProblemDetailsService problems) : IE
                 Type = $"https://logcontrol.local/problems/{rejected.Code}",
                 Extensions = { ["code"] = rejected.Code },
             },
-        });
+        };
+        foreach (var (key, value) in rejected.Details) problem.ProblemDetails.Extensions[key] = value;
+        return await problems.TryWriteAsync(problem);
     }
 }

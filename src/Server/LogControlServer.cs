@@ -48,6 +48,7 @@ public static class LogControlServer
             opts.UseRuntimeCompilation();
             opts.Discovery.IncludeAssembly(typeof(LogControlServer).Assembly);
             opts.Discovery.IncludeAssembly(typeof(LogControl.Workflow.WorkflowSetup).Assembly);
+            opts.Include<LogControl.Workflow.Investigations.InvestigationsExtension>();
         });
         builder.Services.AddWolverineHttp();
         builder.Services.AddSingleton(sp => new IngestPipeline(sp.GetRequiredService<IDocumentStore>(),

@@ -8,6 +8,8 @@ public sealed class CommandRejected(string code, string message, int status = 40
 {
     public string Code { get; } = code;
     public int Status { get; } = status;
+    /// <summary>Extra members of the problem details, e.g. the id of the resource the command collided with.</summary>
+    public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
 
     public static CommandRejected NotFound(string what) => new("not_found", $"{what} does not exist", 404);
     public static CommandRejected Forbidden(string message) => new("forbidden", message, 403);

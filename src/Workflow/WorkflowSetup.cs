@@ -10,5 +10,6 @@ public static class WorkflowSetup
         // Each slice registers its aggregate here (one line each).
         opts.Projections.Snapshot<Reviews.Review>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Reviews.UnitReviewSettings>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+        Investigations.InvestigationsSetup.Configure(opts);
     }
 }
