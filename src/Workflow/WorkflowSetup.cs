@@ -8,5 +8,6 @@ public static class WorkflowSetup
     public static void Configure(StoreOptions opts)
     {
         // Each slice registers its aggregate here (one line each).
+        Accounts.AccountSetup.Configure(opts);
     }
 }
