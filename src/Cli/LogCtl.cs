@@ -28,6 +28,7 @@ public static partial class LogCtl
                 ("generate", _) => await Generate(args, cts.Token),
                 ("serve", _) => await Serve(args, cts.Token),
                 ("sources", _) => await Sources(args, cts.Token),
+                ("users", _) => await Users(args, cts.Token),
                 ("demo", _) => await Demo(args, cts.Token),
                 ("help", _) or ("", _) or ("--help", _) => Help(),
                 _ => Fail($"unknown verb '{string.Join(' ', argv)}' (try: logctl help)"),
@@ -67,6 +68,12 @@ public static partial class LogCtl
                                           a synthetic municipality with labelled misuse (see src/Generator/README.md)
               generate --out DIR --rows N [--seed N]   a flat synthetic access-log CSV (ingest benchmark)
               sources add SYSTEM          create an API key for a source system that pushes over HTTP
+              users add USERNAME --user-id ID --role ROLE [--role ROLE] [--unit UNIT ...] [--name N] [--password-stdin]
+                                          a local account (roles: unit_manager, security, auditor, admin, employee);
+                                          without --password-stdin a strong password is generated and printed once
+              users list                  the local accounts, their roles and units
+              users password USERNAME [--password-stdin] | users disable USERNAME [--reason R]
+              users roles USERNAME --role ROLE [--unit UNIT ...]   replace an account's roles and units
               serve [--urls URL]          HTTP API and background processing (default http://127.0.0.1:5080)
               demo                        generate, ingest and summarise sample data
 
@@ -122,6 +129,7 @@ public static partial class LogCtl
 public sealed class Args
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<string>> _all = new(StringComparer.OrdinalIgnoreCase);
 
     public Args(string[] argv)
     {
@@ -132,10 +140,10 @@ public sealed class Args
             if (a.StartsWith("--") && a.Length > 2)
             {
                 var eq = a.IndexOf('=');
-                if (eq > 0) { _options[a[2..eq]] = a[(eq + 1)..]; continue; }
+                if (eq > 0) { Set(a[2..eq], a[(eq + 1)..]); continue; }
                 var name = a[2..];
-                if (i + 1 < argv.Length && !argv[i + 1].StartsWith("--") && !IsSwitch(name)) _options[name] = argv[++i];
-                else _options[name] = null;
+                if (i + 1 < argv.Length && !argv[i + 1].StartsWith("--") && !IsSwitch(name)) Set(name, argv[++i]);
+                else Set(name, null);
             }
             else positionals.Add(a);
         }
@@ -144,12 +152,21 @@ public sealed class Args
         Positionals = positionals.Skip(1).ToList();
     }
 
-    private static bool IsSwitch(string name) => name is "no-progress" or "quiet" or "no-serve" or "wait";
+    private void Set(string name, string? value)
+    {
+        _options[name] = value;
+        if (value != null) (_all.TryGetValue(name, out var list) ? list : _all[name] = []).Add(value);
+    }
+
+    private static bool IsSwitch(string name) => name is "no-progress" or "quiet" or "no-serve" or "wait" or "password-stdin";
 
     public string Verb { get; }
     public string SubVerb { get; }
     /// <summary>Everything after the verb.</summary>
     public IReadOnlyList<string> Positionals { get; }
     public string? Option(string name) => _options.GetValueOrDefault(name);
+    /// <summary>Every value of a repeatable option (--role a --role b), comma-separated values split.</summary>
+    public IReadOnlyList<string> Options(string name) =>
+        _all.TryGetValue(name, out var values) ? values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() : [];
     public bool Has(string name) => _options.ContainsKey(name);
 }

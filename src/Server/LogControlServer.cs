@@ -3,6 +3,7 @@ using JasperFx.Events.Daemon;
 using LogControl.Hosting.Marten;
 using LogControl.Hosting.Observability;
 using LogControl.Ingest.Pipeline;
+using LogControl.Server.Security;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -65,12 +66,16 @@ public static class LogControlServer
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<CommandRejectedHandler>();
+        builder.AddLogControlSecurity();
+        builder.Services.AddLogControlOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-        app.MapWolverineEndpoints();
+        app.UseLogControlSecurity();
+        app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+        app.MapLogControlOpenApi();
+        app.MapWolverineEndpoints(SecuritySetup.ConfigureEndpoints);
         return app;
     }
 }

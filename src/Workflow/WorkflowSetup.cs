@@ -11,5 +11,6 @@ public static class WorkflowSetup
         opts.Projections.Snapshot<Reviews.Review>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Reviews.UnitReviewSettings>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         Investigations.InvestigationsSetup.Configure(opts);
+        Accounts.AccountSetup.Configure(opts);
     }
 }

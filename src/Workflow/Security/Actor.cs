@@ -12,6 +12,9 @@ public static class Roles
     public const string Employee = "employee";
 
     public static readonly string[] All = [UnitManager, Security, Auditor, Administrator, Employee];
+
+    /// <summary>The roles that read every unit (unit managers read only the units they manage).</summary>
+    public static readonly string[] SeeAllUnits = [Security, Auditor, Administrator];
 }
 
 /// <summary>Claim types the authentication handlers put on every principal.</summary>
@@ -32,6 +35,8 @@ public sealed record Actor(string UserId, string? Name, IReadOnlySet<string> Rol
     public bool ManagesUnit(string unitId) => Is(Security.Roles.UnitManager) && Units.Contains(unitId);
     /// <summary>Internal audit reads everything; security staff read across units; managers their own units.</summary>
     public bool MayRead(string unitId) => Is(Security.Roles.Auditor) || Is(Security.Roles.Security) || Is(Security.Roles.Administrator) || ManagesUnit(unitId);
+    /// <summary>Acting on a unit's reviews and cases: its managers and security staff (across units); never an auditor.</summary>
+    public bool MayAct(string unitId) => !Is(Security.Roles.Auditor) && (Is(Security.Roles.Security) || ManagesUnit(unitId));
 
     public static Actor From(ClaimsPrincipal principal) => new(
         principal.FindFirst(ClaimNames.UserId)?.Value ?? principal.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? "",
