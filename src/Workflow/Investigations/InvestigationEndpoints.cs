@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using JasperFx.CodeGeneration;
@@ -41,6 +42,7 @@ public static class InvestigationEndpoints
 {
     private const string Base = "/api/investigations";
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base)]
     public static async Task<CreationResponse<Investigation>> Open(OpenInvestigationRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session)
     {
@@ -50,6 +52,7 @@ public static class InvestigationEndpoints
         return CreationResponse.For(await LoadAsync(session, id, http.RequestAborted), $"{Base}/{id}");
     }
 
+    [Authorize(Policy = Policies.Read)]
     [WolverineGet(Base)]
     public static async Task<IReadOnlyList<InvestigationSummary>> List(HttpContext http, IQuerySession session, string? status, string? user)
     {
@@ -66,6 +69,7 @@ public static class InvestigationEndpoints
             x.Anomalies.Count, x.Breach != null, x.Breach?.ImyDeadline, x.Conclusion?.Outcome)).ToList();
     }
 
+    [Authorize(Policy = Policies.Read)]
     [WolverineGet(Base + "/breaches")]
     public static Task<List<OpenBreach>> Breaches(HttpContext http, IQuerySession session, IClock clock)
     {
@@ -73,6 +77,7 @@ public static class InvestigationEndpoints
         return InvestigationQueries.OpenBreachesAsync(session, clock.GetCurrentInstant(), http.RequestAborted);
     }
 
+    [Authorize(Policy = Policies.Read)]
     [WolverineGet(Base + "/{id}")]
     public static async Task<InvestigationDetails> Get(Guid id, HttpContext http, IQuerySession session, IDocumentStore store)
     {
@@ -83,30 +88,37 @@ public static class InvestigationEndpoints
             await InvestigationQueries.AnomaliesAsync(store, investigation, http.RequestAborted));
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base + "/{id}/anomalies")]
     public static Task<Investigation> Anomalies(Guid id, AttachAnomaliesRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session) =>
         Write(http, bus, session, id, (by, at) => new AttachAnomalies(id, body.AnomalyIds ?? [], by, at), clock);
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base + "/{id}/notes")]
     public static Task<Investigation> Note(Guid id, NoteRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session) =>
         Write(http, bus, session, id, (by, at) => new AddNote(id, body.Text ?? "", by, at), clock);
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base + "/{id}/interviews")]
     public static Task<Investigation> Interview(Guid id, InterviewRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session) =>
         Write(http, bus, session, id, (by, at) => new RecordInterview(id, body.WithWhom ?? "", body.Summary ?? "", body.On ?? throw Reject.Required("on"), by, at), clock);
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base + "/{id}/breach")]
     public static Task<Investigation> Breach(Guid id, BreachRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session) =>
         Write(http, bus, session, id, (by, at) => new ConfirmBreach(id, body.AwareAt ?? throw Reject.Required("awareAt"), body.Description, by, at), clock);
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base + "/{id}/imy-notification")]
     public static Task<Investigation> ImyNotification(Guid id, ImyNotificationRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session) =>
         Write(http, bus, session, id, (by, at) => new RecordImyNotification(id, body.NotifiedAt ?? throw Reject.Required("notifiedAt"), body.Reference ?? "", by, at), clock);
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base + "/{id}/decisions")]
     public static Task<Investigation> Decision(Guid id, DecisionRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session) =>
         Write(http, bus, session, id, (by, at) => new RecordDecision(id, ParseDecisionKind(body.Kind), body.On ?? throw Reject.Required("on"), body.Reference, by, at), clock);
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost(Base + "/{id}/conclusion")]
     public static Task<Investigation> Conclusion(Guid id, ConclusionRequest body, HttpContext http, IMessageBus bus, IClock clock, IQuerySession session) =>
         Write(http, bus, session, id, (by, at) => new ConcludeInvestigation(id, ParseOutcome(body.Outcome), body.Summary ?? "", by, at), clock);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LogControl.Workflow.Security;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using NodaTime;
 using Wolverine;
@@ -37,6 +38,7 @@ public static class ReviewEndpoints
         return (actor, review);
     }
 
+    [Authorize(Policy = Policies.Read)]
     [WolverineGet("/api/reviews")]
     public static async Task<IReadOnlyList<Review>> List(ClaimsPrincipal user, IQuerySession session, string? unit, bool? open)
     {
@@ -46,6 +48,7 @@ public static class ReviewEndpoints
             .OrderBy(r => r.DueOn).ThenBy(r => r.UnitId).ToList();
     }
 
+    [Authorize(Policy = Policies.Read)]
     [WolverineGet("/api/reviews/{reviewId}")]
     public static async Task<Review> Get(Guid reviewId, ClaimsPrincipal user, IQuerySession session)
     {
@@ -55,6 +58,7 @@ public static class ReviewEndpoints
     }
 
     /// <summary>Every event of the review, in order: what internal audit replays.</summary>
+    [Authorize(Policy = Policies.Read)]
     [WolverineGet("/api/reviews/{reviewId}/history")]
     public static async Task<IReadOnlyList<ReviewEvent>> History(Guid reviewId, ClaimsPrincipal user, IQuerySession session)
     {
@@ -63,6 +67,7 @@ public static class ReviewEndpoints
         return events.Select(e => new ReviewEvent(e.Version, e.EventTypeName, Instant.FromDateTimeOffset(e.Timestamp), e.Data)).ToList();
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/start")]
     public static async Task<Review> Start(Guid reviewId, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
     {
@@ -71,6 +76,7 @@ public static class ReviewEndpoints
         return await Fresh(session, reviewId);
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/judgement")]
     public static async Task<Review> Judge(Guid reviewId, string itemId, JudgementRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
     {
@@ -79,6 +85,7 @@ public static class ReviewEndpoints
         return await Fresh(session, reviewId);
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/question")]
     public static async Task<Review> Ask(Guid reviewId, string itemId, QuestionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
     {
@@ -88,6 +95,7 @@ public static class ReviewEndpoints
     }
 
     /// <summary>The employee answers the manager's question about their own access.</summary>
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/answer")]
     public static async Task<IResult> Answer(Guid reviewId, string itemId, AnswerRequest body, ClaimsPrincipal user, IMessageBus bus)
     {
@@ -97,6 +105,7 @@ public static class ReviewEndpoints
         return Results.NoContent();
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/escalation")]
     public static async Task<Review> Escalate(Guid reviewId, string itemId, EscalationRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
     {
@@ -106,6 +115,7 @@ public static class ReviewEndpoints
     }
 
     /// <summary>Sign-off needs the unit's manager (or a recorded delegate), who need not hold the manager role's unit claim as a delegate.</summary>
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/sign-off")]
     public static async Task<Review> SignOff(Guid reviewId, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
     {
@@ -116,6 +126,7 @@ public static class ReviewEndpoints
         return await Fresh(session, reviewId);
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/correction")]
     public static async Task<Review> Correct(Guid reviewId, string itemId, CorrectionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
     {
@@ -125,6 +136,7 @@ public static class ReviewEndpoints
     }
 
     /// <summary>Anyone with a role (except read-only internal audit) can file a suspicion; it opens an immediate review.</summary>
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/suspicions")]
     public static async Task<ReviewCreated> FileSuspicion(SuspicionRequest body, ClaimsPrincipal user, IMessageBus bus)
     {
@@ -134,6 +146,7 @@ public static class ReviewEndpoints
         return new ReviewCreated(id);
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePut("/api/units/{unitId}/review-policy")]
     public static async Task<IResult> SetPolicy(string unitId, PolicyRequest body, ClaimsPrincipal user, IMessageBus bus)
     {
@@ -143,6 +156,7 @@ public static class ReviewEndpoints
         return Results.NoContent();
     }
 
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/units/{unitId}/delegations")]
     public static async Task<IResult> Delegate(string unitId, DelegationRequest body, ClaimsPrincipal user, IMessageBus bus)
     {
@@ -154,6 +168,7 @@ public static class ReviewEndpoints
     }
 
     /// <summary>Runs the scheduling sweep now (it also runs in the background).</summary>
+    [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/schedule")]
     public static async Task<SchedulingResult> Schedule(ClaimsPrincipal user, IMessageBus bus)
     {

@@ -105,7 +105,7 @@ public sealed class AuthenticationTests(TestDatabase db) : IClassFixture<TestDat
     {
         var (http, account) = await AuthKit.LoginAsync(_app, [Roles.UnitManager], ["HT-SYD", "HT-NORR"], userId: "SE2321000032-U0009", name: "Nils Nattchef");
         using var _ = http;
-        var me = await http.GetFromJsonAsync<Me>("/api/me");
+        var me = await http.GetFromJsonAsync<Me>("/api/me", ApiJson.Options);
         me.ShouldBe(new Me("SE2321000032-U0009", "Nils Nattchef", account.Username, [Roles.UnitManager], ["HT-NORR", "HT-SYD"]), new MeComparer());
     }
 
@@ -129,7 +129,7 @@ public sealed class AuthenticationTests(TestDatabase db) : IClassFixture<TestDat
         // A new login carries the new units.
         using var again = AuthKit.Anonymous(_app);
         again.DefaultRequestHeaders.Authorization = new("Bearer", await AuthKit.TokenAsync(again, changed.Username, changed.Password));
-        (await again.GetFromJsonAsync<Me>("/api/me"))!.Units.ShouldBe(["HT-SYD"]);
+        (await again.GetFromJsonAsync<Me>("/api/me", ApiJson.Options))!.Units.ShouldBe(["HT-SYD"]);
     }
 
     [Fact]

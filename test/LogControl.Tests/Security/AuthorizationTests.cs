@@ -39,7 +39,7 @@ public sealed class AuthorizationTests(TestDatabase db) : IClassFixture<TestData
         var created = await admin.PostAsJsonAsync("/api/admin/accounts", NewManager("maja"));
         created.StatusCode.ShouldBe(HttpStatusCode.Created);
         created.Headers.Location!.ToString().ShouldBe("/api/admin/accounts/maja");
-        var body = (await created.Content.ReadFromJsonAsync<CreatedAccount>())!;
+        var body = (await created.Content.ReadFromJsonAsync<CreatedAccount>(ApiJson.Options))!;
         body.Account.ShouldSatisfyAllConditions(
             a => a.Username.ShouldBe("maja"), a => a.UserId.ShouldBe("SE2321000032-U0042"),
             a => a.Roles.ShouldBe([Roles.UnitManager]), a => a.Units.ShouldBe(["SB-ROSEN"]), a => a.Disabled.ShouldBeFalse());
@@ -48,7 +48,7 @@ public sealed class AuthorizationTests(TestDatabase db) : IClassFixture<TestData
         // The generated password works, once, for the new account.
         using var maja = AuthKit.Anonymous(_app);
         maja.DefaultRequestHeaders.Authorization = new("Bearer", await AuthKit.TokenAsync(maja, "maja", body.GeneratedPassword));
-        (await maja.GetFromJsonAsync<LogControl.Server.Security.Me>("/api/me"))!.UserId.ShouldBe("SE2321000032-U0042");
+        (await maja.GetFromJsonAsync<LogControl.Server.Security.Me>("/api/me", ApiJson.Options))!.UserId.ShouldBe("SE2321000032-U0042");
 
         // The creation is an event, recorded with the administrator's user id.
         await using var session = _app.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
@@ -89,7 +89,7 @@ public sealed class AuthorizationTests(TestDatabase db) : IClassFixture<TestData
             var text = await response.Content.ReadAsStringAsync();
             text.ShouldNotContain("AQAAAA", Case.Sensitive); // the prefix of ASP.NET Core Identity's v3 hashes
             text.ShouldNotContain("passwordHash", Case.Insensitive);
-            (await client.GetFromJsonAsync<List<AccountView>>("/api/admin/accounts"))!.Count.ShouldBeGreaterThanOrEqualTo(4);
+            (await client.GetFromJsonAsync<List<AccountView>>("/api/admin/accounts", ApiJson.Options))!.Count.ShouldBeGreaterThanOrEqualTo(4);
         }
         (await manager.GetAsync("/api/admin/accounts")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await security.GetAsync("/api/admin/accounts")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
@@ -108,7 +108,7 @@ public sealed class AuthorizationTests(TestDatabase db) : IClassFixture<TestData
 
         var response = await admin.PostAsJsonAsync($"/api/admin/accounts/{account.Username}/disable", new { reason = "left" });
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await response.Content.ReadFromJsonAsync<AccountView>())!.Disabled.ShouldBeTrue();
+        (await response.Content.ReadFromJsonAsync<AccountView>(ApiJson.Options))!.Disabled.ShouldBeTrue();
         (await victim.GetAsync("/api/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await admin.PostAsJsonAsync("/api/admin/accounts/nobody-here/disable", new { })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }

@@ -84,7 +84,7 @@ public sealed class ExternalIdentityProviderTests(TestDatabase db) : IClassFixtu
     {
         var response = await Send(HttpMethod.Get, "/api/me", Token(Manager()));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var me = (await response.Content.ReadFromJsonAsync<Me>())!;
+        var me = (await response.Content.ReadFromJsonAsync<Me>(ApiJson.Options))!;
         me.UserId.ShouldBe("SE2321000032-U0007"); // hsa_id, not the provider's own sub
         me.Name.ShouldBe("Extern Chef");
         me.Roles.ShouldBe([Roles.UnitManager]);   // mapped; the unknown group is dropped
@@ -114,6 +114,6 @@ public sealed class ExternalIdentityProviderTests(TestDatabase db) : IClassFixtu
     public async Task local_accounts_keep_working_next_to_the_provider()
     {
         using var admin = await AuthKit.AsAdminAsync(_app);
-        (await admin.GetFromJsonAsync<Me>("/api/me"))!.Roles.ShouldBe([Roles.Administrator]);
+        (await admin.GetFromJsonAsync<Me>("/api/me", ApiJson.Options))!.Roles.ShouldBe([Roles.Administrator]);
     }
 }

@@ -73,7 +73,7 @@ public sealed class OpenApiAndIngestTests(TestDatabase db) : IClassFixture<TestD
 
         var accepted = await _anonymous.SendAsync(Post(key));
         accepted.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await accepted.Content.ReadFromJsonAsync<IngestResponse>())!.Accepted.ShouldBe(1);
+        (await accepted.Content.ReadFromJsonAsync<IngestResponse>(ApiJson.Options))!.Accepted.ShouldBe(1);
 
         using var security = await AuthKit.AsSecurityAsync(_app);
         var withBearerOnly = await security.SendAsync(Post(null));

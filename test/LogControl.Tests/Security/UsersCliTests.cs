@@ -62,7 +62,7 @@ public sealed class UsersCliTests(TestDatabase db) : IClassFixture<TestDatabase>
         {
             using var http = AuthKit.Anonymous(app);
             http.DefaultRequestHeaders.Authorization = new("Bearer", await AuthKit.TokenAsync(http, "karin", password));
-            var me = (await http.GetFromJsonAsync<Me>("/api/me"))!;
+            var me = (await http.GetFromJsonAsync<Me>("/api/me", ApiJson.Options))!;
             me.UserId.ShouldBe("SE2321000032-U0007");
             me.Units.ShouldBe(["HT-NORR", "HT-SYD"]);
         }
