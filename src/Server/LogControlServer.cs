@@ -46,6 +46,8 @@ public static class LogControlServer
 
         builder.Host.UseWolverine(opts =>
         {
+            // The host's own assembly, whichever process (CLI, tests) starts it.
+            opts.ApplicationAssembly = typeof(LogControlServer).Assembly;
             opts.UseRuntimeCompilation();
             opts.Discovery.IncludeAssembly(typeof(LogControlServer).Assembly);
             opts.Discovery.IncludeAssembly(typeof(LogControl.Workflow.WorkflowSetup).Assembly);
@@ -75,7 +77,12 @@ public static class LogControlServer
         app.UseLogControlSecurity();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapLogControlOpenApi();
-        app.MapWolverineEndpoints(SecuritySetup.ConfigureEndpoints);
+        app.MapWolverineEndpoints(opts =>
+        {
+            // A query value that does not parse is a client error (400), not silently the default.
+            opts.RejectUnparseableQueryValues = true;
+            SecuritySetup.ConfigureEndpoints(opts);
+        });
         return app;
     }
 }
