@@ -244,7 +244,7 @@ public sealed class MerkleTreeTests
                              || !MerkleTree.VerifyInclusion(x.otherIndex, x.N, leaf, proof, root);
             // The tree size is bound by the root (a signed tree head), so a wrong size is checked against that size's root.
             var otherRoot = x.otherSize is > 0 and <= MaxSize ? MerkleTree.RootHash(Prefix(x.otherSize)) : root;
-            var wrongSize = x.otherSize == x.N
+            var wrongSize = x.otherSize == x.N || x.otherSize > MaxSize   // no root of that size to check against
                             || !MerkleTree.VerifyInclusion(x.Index, x.otherSize, leaf, proof, otherRoot);
             return (wrongIndex && wrongSize).Label($"n={x.N} i={x.Index} other i={x.otherIndex} other n={x.otherSize}");
         });
@@ -260,9 +260,11 @@ public sealed class MerkleTreeTests
             var oldRoot = MerkleTree.RootHash(Prefix(x.M));
             var newRoot = MerkleTree.RootHash(Prefix(x.N));
             byte[] RootOf(int size, byte[] fallback) => size is > 0 and <= MaxSize ? MerkleTree.RootHash(Prefix(size)) : fallback;
-            var wrongOld = x.otherM == x.M
+            // A size beyond the trees built here has no root of its own to check against; pairing it with the real
+            // root is exactly the relabelling the proof cannot detect (see below), so it is not a counterexample.
+            var wrongOld = x.otherM == x.M || x.otherM > MaxSize
                            || !MerkleTree.VerifyConsistency(x.otherM, x.N, RootOf(x.otherM, oldRoot), newRoot, proof);
-            var wrongNew = x.otherN == x.N
+            var wrongNew = x.otherN == x.N || x.otherN > MaxSize
                            || !MerkleTree.VerifyConsistency(x.M, x.otherN, oldRoot, RootOf(x.otherN, newRoot), proof);
             // Sizes are bound by the roots (signed tree heads), not by the proof: RFC 9162's verifier
             // only reads the bit pattern of (m-1, n-1), so relabelling both roots with other sizes of
