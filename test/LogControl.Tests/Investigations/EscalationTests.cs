@@ -102,7 +102,7 @@ public sealed class EscalationTests(InvestigationHost host) : IClassFixture<Inve
 
         // Bounded wait for the local queue's listener; no assertion on how long it took.
         List<Investigation> cases = [];
-        for (var i = 0; i < 300 && cases.Count == 0; i++)
+        for (var i = 0; i < 1200 && cases.Count == 0; i++)
         {
             await Task.Delay(100);
             cases = await host.CasesOfAsync("U-PUBLISHED");

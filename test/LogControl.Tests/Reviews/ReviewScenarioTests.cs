@@ -73,7 +73,7 @@ public sealed class ReviewScenarioTests(TestDatabase db) : IClassFixture<TestDat
 
             // 3. The escalation reaches security staff as a case for that user (delivered through the durable outbox).
             JsonElement investigation = default;
-            for (var i = 0; i < 300; i++)
+            for (var i = 0; i < 1200; i++)
             {
                 var list = await security.GetFromJsonAsync<JsonElement>($"/api/investigations?user={Uri.EscapeDataString(subject)}");
                 if (list.GetArrayLength() == 1) { investigation = list[0]; break; }
