@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using LogControl.Domain.Detection;
 using LogControl.Generator.Output;
 using NodaTime;
 
@@ -306,8 +307,8 @@ internal sealed partial class GenerationRun
 
     private LabelStats WriteLabels()
     {
-        var primary = new int[RuleCodes.Flags.Count];
-        var secondary = new int[RuleCodes.Flags.Count];
+        var primary = new int[RuleFlags.Flags.Count];
+        var secondary = new int[RuleFlags.Flags.Count];
         var labelled = new HashSet<GenAccess>(ReferenceEqualityComparer.Instance);
         var count = 0;
         using var f = new JsonLines(OutputFiles.Create(Path.Combine(_out, "labels.ndjson")));
@@ -315,19 +316,19 @@ internal sealed partial class GenerationRun
         foreach (var inc in _incidents.Where(i => i.Accesses.Count > 0))
         {
             var rules = new List<Rule> { inc.Primary };
-            rules.AddRange(RuleCodes.Each(inc.Secondary).Where(r => r != inc.Primary));
+            rules.AddRange(RuleFlags.Each(inc.Secondary).Where(r => r != inc.Primary));
             var date = Time.DateOf(inc.Accesses[0].At);
             foreach (var rule in rules)
             {
                 var evidence = inc.Accesses.Where(a => (a.Rules & rule) != 0).ToList();
                 foreach (var a in evidence) labelled.Add(a);
-                var index = RuleCodes.Flags.ToList().IndexOf(rule);
+                var index = RuleFlags.Flags.ToList().IndexOf(rule);
                 if (rule == inc.Primary) primary[index]++; else secondary[index]++;
                 count++;
                 f.Write(j =>
                 {
                     j.WriteString("incident_id", inc.Id);
-                    j.WriteString("rule", RuleCodes.Code(rule));
+                    j.WriteString("rule", RuleFlags.Code(rule));
                     j.WriteBoolean("primary", rule == inc.Primary);
                     j.WriteString("user_id", inc.User.UserId);
                     if (rule == Rule.VolumeSpike || inc.Client is null) j.WriteNull("client_id");

@@ -1,3 +1,5 @@
+using LogControl.Domain.Detection;
+
 namespace LogControl.Generator;
 
 /// <summary>The rule codes of shared/contracts/anomalies.md, as flags so one access can carry several.</summary>
@@ -19,28 +21,9 @@ internal enum Rule
     FailedAccess = 1 << 11,
 }
 
-public static class RuleCodes
+/// <summary>The generator's rule flags mapped onto the contract's codes (<see cref="RuleCodes"/>), in contract order.</summary>
+internal static class RuleFlags
 {
-    public const string NoRelationship = "NO_RELATIONSHIP";
-    public const string ProtectedIdentity = "PROTECTED_IDENTITY";
-    public const string OwnRecord = "OWN_RECORD";
-    public const string RelativeOrNeighbour = "RELATIVE_OR_NEIGHBOUR";
-    public const string CoworkerRecord = "COWORKER_RECORD";
-    public const string OffShift = "OFF_SHIFT";
-    public const string AfterEmployment = "AFTER_EMPLOYMENT";
-    public const string AfterCareEnded = "AFTER_CARE_ENDED";
-    public const string EmergencyAccess = "EMERGENCY_ACCESS";
-    public const string PrintExport = "PRINT_EXPORT";
-    public const string VolumeSpike = "VOLUME_SPIKE";
-    public const string FailedAccess = "FAILED_ACCESS";
-
-    /// <summary>Every rule code, in the order of the contract's table.</summary>
-    public static readonly IReadOnlyList<string> All =
-    [
-        NoRelationship, ProtectedIdentity, OwnRecord, RelativeOrNeighbour, CoworkerRecord, OffShift,
-        AfterEmployment, AfterCareEnded, EmergencyAccess, PrintExport, VolumeSpike, FailedAccess,
-    ];
-
     internal static readonly IReadOnlyList<Rule> Flags =
     [
         Rule.NoRelationship, Rule.ProtectedIdentity, Rule.OwnRecord, Rule.RelativeOrNeighbour, Rule.CoworkerRecord,
@@ -48,7 +31,7 @@ public static class RuleCodes
         Rule.VolumeSpike, Rule.FailedAccess,
     ];
 
-    internal static string Code(Rule r) => All[Flags.ToList().IndexOf(r)];
+    internal static string Code(Rule r) => RuleCodes.All[Flags.ToList().IndexOf(r)];
 
     /// <summary>The single rules in a set, in contract order.</summary>
     internal static IEnumerable<Rule> Each(Rule set) => Flags.Where(f => (set & f) != 0);

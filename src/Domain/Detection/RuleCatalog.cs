@@ -23,6 +23,13 @@ public static class RuleCodes
     public const string PrintExport = "PRINT_EXPORT";
     public const string VolumeSpike = "VOLUME_SPIKE";
     public const string FailedAccess = "FAILED_ACCESS";
+
+    /// <summary>Every rule code, in the order of the contract's table.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        NoRelationship, ProtectedIdentity, OwnRecord, RelativeOrNeighbour, CoworkerRecord, OffShift,
+        AfterEmployment, AfterCareEnded, EmergencyAccess, PrintExport, VolumeSpike, FailedAccess,
+    ];
 }
 
 public sealed record RuleDefinition(string Rule, Severity Severity, string Title, string Text);

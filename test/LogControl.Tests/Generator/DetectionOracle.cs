@@ -1,3 +1,4 @@
+using LogControl.Domain.Detection;
 using LogControl.Generator;
 using NodaTime;
 

@@ -1,3 +1,4 @@
+using LogControl.Domain.Detection;
 using LogControl.Domain.Identity;
 using LogControl.Generator;
 using LogControl.Tests.Support;
