@@ -18,4 +18,9 @@ public static class StoreSql
         while (await reader.ReadAsync(ct)) result.Add(map(reader));
         return result;
     }
+
+    /// <summary>The highest event sequence number stored: "everything appended so far".</summary>
+    public static async Task<long> HighWaterAsync(IDocumentStore store, CancellationToken ct) =>
+        (await QueryAsync(store, $"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events",
+            r => r.GetInt64(0), ct))[0];
 }

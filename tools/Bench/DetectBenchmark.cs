@@ -176,7 +176,7 @@ public static class DetectBenchmark
             var file = Path.Combine(chunkDir, $"chunk-{chunk++:D6}.csv");
             File.WriteAllText(file, string.Join("\n", rows) + "\n", new UTF8Encoding(false));
             await pipeline.IngestPathsAsync([file]);
-            var seq = await DetectionRunner.HighWaterAsync(store, CancellationToken.None);
+            var seq = await LogControl.Projections.StoreSql.HighWaterAsync(store, CancellationToken.None);
             lock (marks) marks.Add((seq, DateTime.UtcNow));
             sent += rows.Count - 1;
             var due = TimeSpan.FromSeconds(sent / (double)rate);

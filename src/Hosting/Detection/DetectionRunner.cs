@@ -18,13 +18,6 @@ public static class DetectionRunner
 {
     public const long DaemonLockKey = 0x4C43_4441_454D; // "LCDAEM"
 
-    public static async Task<long> HighWaterAsync(IDocumentStore store, CancellationToken ct)
-    {
-        var rows = await Projections.StoreSql.QueryAsync(store,
-            $"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events", r => r.GetInt64(0), ct);
-        return rows[0];
-    }
-
     public static async Task<long> ProgressAsync(IDocumentStore store, CancellationToken ct)
     {
         var rows = await Projections.StoreSql.QueryAsync(store,
@@ -37,7 +30,7 @@ public static class DetectionRunner
     public static async Task CatchUpAsync(IDocumentStore store, ILogger? logger, CancellationToken ct, IProgress<(long Done, long Target)>? progress = null)
     {
         logger ??= NullLogger.Instance;
-        var target = await HighWaterAsync(store, ct);
+        var target = await Projections.StoreSql.HighWaterAsync(store, ct);
         await using var lockConn = store.Storage.Database.CreateConnection();
         await lockConn.OpenAsync(ct);
         bool owner;

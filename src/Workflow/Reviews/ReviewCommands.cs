@@ -26,7 +26,7 @@ public static class ReviewCommandHandler
     public static async Task Handle(StartReview cmd, IEventStream<Review> stream, IDocumentStore store, IClock clock, CancellationToken ct)
     {
         var review = Existing(stream);
-        var upTo = await HighWaterAsync(store, ct);
+        var upTo = await Projections.StoreSql.HighWaterAsync(store, ct);
         // The seed is drawn here and recorded: the sample is random for the reviewer, reproducible for the auditor.
         var seed = cmd.Seed ?? Random.Shared.Next(1, int.MaxValue);
         var (items, rule) = await ReviewScope.DrawAsync(store, review.UnitId, review.PeriodFrom, review.PeriodTo, seed, upTo, ct);
@@ -76,10 +76,6 @@ public static class ReviewCommandHandler
         return new EscalationRaised(review.Id, itemId, review.UnitId, item.SubjectUserId, item.ClientId,
             item.AnomalyId is { } a ? [a] : [], reason, by, now);
     }
-
-    internal static async Task<long> HighWaterAsync(IDocumentStore store, CancellationToken ct) =>
-        (await Projections.StoreSql.QueryAsync(store, $"select coalesce(max(seq_id), 0) from {store.Options.Events.DatabaseSchemaName}.mt_events",
-            r => r.GetInt64(0), ct))[0];
 
     /// <summary>Who may sign off for the unit today: its manager (false) and the manager's recorded delegates (true).</summary>
     internal static async Task<IReadOnlyDictionary<string, bool>> SignersAsync(IDocumentStore store, IQuerySession session, string unitId, LocalDate today, CancellationToken ct)

@@ -29,13 +29,15 @@ public static class ReviewEndpoints
     private static async Task<Review> LoadAsync(IQuerySession session, Guid reviewId) =>
         await session.LoadAsync<Review>(reviewId) ?? throw CommandRejected.NotFound($"Review {reviewId}");
 
-    private static async Task<(Actor Actor, Review Review)> ManagerOfAsync(ClaimsPrincipal user, IQuerySession session, Guid reviewId)
+    /// <summary>A manager of the review's unit acts: the command is built with their user id, and the review is answered fresh.</summary>
+    private static async Task<Review> ActAsManagerAsync(ClaimsPrincipal user, IQuerySession session, IMessageBus bus, Guid reviewId, Func<string, object> command)
     {
         var actor = Actor.From(user);
         var review = await LoadAsync(session, reviewId);
         if (!actor.ManagesUnit(review.UnitId))
             throw CommandRejected.Forbidden($"Only a manager of unit {review.UnitId} may act on its reviews.");
-        return (actor, review);
+        await bus.InvokeAsync(command(actor.UserId));
+        return await Fresh(session, reviewId);
     }
 
     [Authorize(Policy = Policies.Read)]
@@ -69,30 +71,18 @@ public static class ReviewEndpoints
 
     [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/start")]
-    public static async Task<Review> Start(Guid reviewId, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
-    {
-        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
-        await bus.InvokeAsync(new StartReview(reviewId, actor.UserId));
-        return await Fresh(session, reviewId);
-    }
+    public static Task<Review> Start(Guid reviewId, ClaimsPrincipal user, IQuerySession session, IMessageBus bus) =>
+        ActAsManagerAsync(user, session, bus, reviewId, by => new StartReview(reviewId, by));
 
     [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/judgement")]
-    public static async Task<Review> Judge(Guid reviewId, string itemId, JudgementRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
-    {
-        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
-        await bus.InvokeAsync(new JudgeItem(reviewId, itemId, body.Verdict, body.Category, body.Note, actor.UserId));
-        return await Fresh(session, reviewId);
-    }
+    public static Task<Review> Judge(Guid reviewId, string itemId, JudgementRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus) =>
+        ActAsManagerAsync(user, session, bus, reviewId, by => new JudgeItem(reviewId, itemId, body.Verdict, body.Category, body.Note, by));
 
     [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/question")]
-    public static async Task<Review> Ask(Guid reviewId, string itemId, QuestionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
-    {
-        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
-        await bus.InvokeAsync(new AskEmployee(reviewId, itemId, body.Question, actor.UserId));
-        return await Fresh(session, reviewId);
-    }
+    public static Task<Review> Ask(Guid reviewId, string itemId, QuestionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus) =>
+        ActAsManagerAsync(user, session, bus, reviewId, by => new AskEmployee(reviewId, itemId, body.Question, by));
 
     /// <summary>The employee answers the manager's question about their own access.</summary>
     [Authorize(Policy = Policies.Write)]
@@ -107,12 +97,8 @@ public static class ReviewEndpoints
 
     [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/escalation")]
-    public static async Task<Review> Escalate(Guid reviewId, string itemId, EscalationRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
-    {
-        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
-        await bus.InvokeAsync(new EscalateItem(reviewId, itemId, body.Reason, actor.UserId));
-        return await Fresh(session, reviewId);
-    }
+    public static Task<Review> Escalate(Guid reviewId, string itemId, EscalationRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus) =>
+        ActAsManagerAsync(user, session, bus, reviewId, by => new EscalateItem(reviewId, itemId, body.Reason, by));
 
     /// <summary>Sign-off needs the unit's manager (or a recorded delegate), who need not hold the manager role's unit claim as a delegate.</summary>
     [Authorize(Policy = Policies.Write)]
@@ -128,12 +114,8 @@ public static class ReviewEndpoints
 
     [Authorize(Policy = Policies.Write)]
     [WolverinePost("/api/reviews/{reviewId}/items/{itemId}/correction")]
-    public static async Task<Review> Correct(Guid reviewId, string itemId, CorrectionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus)
-    {
-        var (actor, _) = await ManagerOfAsync(user, session, reviewId);
-        await bus.InvokeAsync(new CorrectItem(reviewId, itemId, body.Verdict, body.Category, body.Reason, actor.UserId));
-        return await Fresh(session, reviewId);
-    }
+    public static Task<Review> Correct(Guid reviewId, string itemId, CorrectionRequest body, ClaimsPrincipal user, IQuerySession session, IMessageBus bus) =>
+        ActAsManagerAsync(user, session, bus, reviewId, by => new CorrectItem(reviewId, itemId, body.Verdict, body.Category, body.Reason, by));
 
     /// <summary>Anyone with a role (except read-only internal audit) can file a suspicion; it opens an immediate review.</summary>
     [Authorize(Policy = Policies.Write)]

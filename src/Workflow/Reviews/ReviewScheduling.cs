@@ -49,14 +49,25 @@ public static class ReviewSchedulingHandler
     {
         if (string.IsNullOrWhiteSpace(cmd.Text)) throw new CommandRejected("text_required", "Describe the suspicion.", 400);
         var now = clock.GetCurrentInstant();
-        var today = SwedishTime.DateOf(now);
         var id = cmd.ReviewId ?? Guid.CreateVersion7();
         if (await session.Events.FetchStreamStateAsync(id, ct) != null) return id; // the same suspicion filed twice
-        session.Events.StartStream<Review>(id,
-            new SuspicionFiled(id, cmd.UnitId, cmd.Text, cmd.SuspectedUserId, cmd.ClientId, cmd.By, now),
-            new ReviewScheduled(id, cmd.UnitId, ReviewKind.Immediate, today.PlusDays(-ImmediateLookbackDays), today,
-                SwedishCalendar.NextWorkingDay(today), today.PlusDays(14), now));
+        session.Events.StartStream<Review>(id, ImmediateReview(id, cmd.UnitId, cmd.Text, cmd.SuspectedUserId, cmd.ClientId, cmd.By, now));
         return id;
+    }
+
+    /// <summary>
+    /// The opening of an immediate review: the suspicion, and a review of the 30 days before it that must start by the
+    /// next working day and end within 14 days. Filed by a person or by the sweep for a critical anomaly.
+    /// </summary>
+    private static object[] ImmediateReview(Guid id, string unitId, string text, string? userId, string? clientId, string by, Instant now)
+    {
+        var today = SwedishTime.DateOf(now);
+        return
+        [
+            new SuspicionFiled(id, unitId, text, userId, clientId, by, now),
+            new ReviewScheduled(id, unitId, ReviewKind.Immediate, today.PlusDays(-ImmediateLookbackDays), today,
+                SwedishCalendar.NextWorkingDay(today), today.PlusDays(14), now),
+        ];
     }
 
     [Transactional]
@@ -89,9 +100,7 @@ public static class ReviewSchedulingHandler
                     var reviewId = StableId.From($"critical:{a.AnomalyId}");
                     if (await session.Events.FetchStreamStateAsync(reviewId, ct) != null) continue;
                     session.Events.StartStream<Review>(reviewId,
-                        new SuspicionFiled(reviewId, unit, $"Kritisk avvikelse: {a.Explanation}", a.UserId, a.ClientId, "system", now),
-                        new ReviewScheduled(reviewId, unit, ReviewKind.Immediate, today.PlusDays(-ImmediateLookbackDays), today,
-                            SwedishCalendar.NextWorkingDay(today), today.PlusDays(14), now));
+                        ImmediateReview(reviewId, unit, $"Kritisk avvikelse: {a.Explanation}", a.UserId, a.ClientId, "system", now));
                     immediate++;
                 }
         }

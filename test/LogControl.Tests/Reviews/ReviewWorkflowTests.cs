@@ -193,7 +193,7 @@ public sealed class ReviewWorkflowTests(TestDatabase db) : IClassFixture<TestDat
     public async Task the_recorded_seed_redraws_the_identical_sample_after_more_events_arrived()
     {
         await SeedUnitAsync("HT-C");
-        var upTo = await DetectionRunner.HighWaterAsync(_store, CancellationToken.None);
+        var upTo = await LogControl.Projections.StoreSql.HighWaterAsync(_store, CancellationToken.None);
         var (first, rule) = await ReviewScope.DrawAsync(_store, "HT-C", new LocalDate(2026, 1, 1), new LocalDate(2026, 6, 30), 7, upTo);
 
         // More accesses, anomalies and staff in the same period arrive later.
@@ -208,7 +208,7 @@ public sealed class ReviewWorkflowTests(TestDatabase db) : IClassFixture<TestDat
         ruleAgain.StaffConsidered.ShouldBe(rule.StaffConsidered);
         // A fresh draw now sees the new data.
         var (now, _) = await ReviewScope.DrawAsync(_store, "HT-C", new LocalDate(2026, 1, 1), new LocalDate(2026, 6, 30), rule.Seed,
-            await DetectionRunner.HighWaterAsync(_store, CancellationToken.None));
+            await LogControl.Projections.StoreSql.HighWaterAsync(_store, CancellationToken.None));
         now.Count.ShouldBeGreaterThan(first.Count);
     }
 }
