@@ -62,43 +62,33 @@ public sealed class ReviewHttpTests(TestDatabase db) : IClassFixture<TestDatabas
         var (manager, _) = await AuthKit.LoginAsync(_app, [Roles.UnitManager], ["HT-N"], userId: "MGR-N");
         var started = await manager.PostAsync($"/api/reviews/{_review}/start", null);
         started.StatusCode.ShouldBe(HttpStatusCode.OK, await started.Content.ReadAsStringAsync());
-        var review = (await started.Content.ReadFromJsonAsync<Review>(Json))!;
+        var review = (await started.Content.ReadFromJsonAsync<Review>(ApiJson.Options))!;
         var item = review.ItemOrder.First(i => i.StartsWith("A:"));
         var encoded = Uri.EscapeDataString(item);
 
         // A refused command is problem details with the invariant's code.
-        var bad = await manager.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/judgement", new { verdict = "Justified" }, Json);
+        var bad = await manager.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/judgement", new { verdict = "Justified" }, ApiJson.Options);
         bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await bad.Content.ReadAsStringAsync()).ShouldContain("category_required");
 
-        (await manager.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/question", new { question = "Varför?" }, Json)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await manager.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/question", new { question = "Varför?" }, ApiJson.Options)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var (employee, _) = await AuthKit.LoginAsync(_app, [Roles.Employee], userId: "EMP-1");
         var (stranger, _) = await AuthKit.LoginAsync(_app, [Roles.Employee], userId: "EMP-2");
-        (await stranger.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/answer", new { text = "?" }, Json)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-        (await employee.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/answer", new { text = "Jag hade ett besök." }, Json)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await stranger.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/answer", new { text = "?" }, ApiJson.Options)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await employee.PostAsJsonAsync($"/api/reviews/{_review}/items/{encoded}/answer", new { text = "Jag hade ett besök." }, ApiJson.Options)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
 
         foreach (var id in review.ItemOrder)
         {
             var r = await manager.PostAsJsonAsync($"/api/reviews/{_review}/items/{Uri.EscapeDataString(id)}/judgement",
-                new { verdict = "Justified", category = "Care", note = "ok" }, Json);
+                new { verdict = "Justified", category = "Care", note = "ok" }, ApiJson.Options);
             r.StatusCode.ShouldBe(HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
         }
         var signed = await manager.PostAsync($"/api/reviews/{_review}/sign-off", null);
         signed.StatusCode.ShouldBe(HttpStatusCode.OK, await signed.Content.ReadAsStringAsync());
-        (await signed.Content.ReadFromJsonAsync<Review>(Json))!.SignedOff.ShouldNotBeNull();
+        (await signed.Content.ReadFromJsonAsync<Review>(ApiJson.Options))!.SignedOff.ShouldNotBeNull();
 
         var history = await auditor.GetStringAsync($"/api/reviews/{_review}/history");
         history.ShouldContain("review_signed_off");
         history.ShouldContain("justification_given");
-    }
-
-    private static readonly System.Text.Json.JsonSerializerOptions Json = CreateJson();
-
-    private static System.Text.Json.JsonSerializerOptions CreateJson()
-    {
-        var o = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
-        o.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
-        NodaTime.Serialization.SystemTextJson.Extensions.ConfigureForNodaTime(o, NodaTime.DateTimeZoneProviders.Tzdb);
-        return o;
     }
 }

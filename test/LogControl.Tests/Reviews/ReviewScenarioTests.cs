@@ -23,8 +23,6 @@ namespace LogControl.Tests.Reviews;
 /// </summary>
 public sealed class ReviewScenarioTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
-    private static readonly JsonSerializerOptions Json = CreateJson();
-
     [Fact]
     public async Task generated_data_to_signed_off_review_with_a_concluded_investigation()
     {
@@ -53,7 +51,7 @@ public sealed class ReviewScenarioTests(TestDatabase db) : IClassFixture<TestDat
 
             // 1. The scheduler opens the review of the first half-year.
             (await admin.PostAsync("/api/reviews/schedule", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
-            var review = (await manager.GetFromJsonAsync<List<Review>>($"/api/reviews?unit={unit}", Json))!
+            var review = (await manager.GetFromJsonAsync<List<Review>>($"/api/reviews?unit={unit}", ApiJson.Options))!
                 .Single(r => r.Kind == ReviewKind.Periodic && r.PeriodFrom == new LocalDate(2026, 1, 1));
 
             // 2. Started: the scope is drawn; every item judged, one anomaly found unjustified and escalated.
@@ -65,11 +63,11 @@ public sealed class ReviewScenarioTests(TestDatabase db) : IClassFixture<TestDat
             var subject = review.Items[suspicious].Item.SubjectUserId;
             foreach (var id in review.ItemOrder.Where(i => i != suspicious))
                 await Ok<Review>(await manager.PostAsJsonAsync($"/api/reviews/{review.Id}/items/{Uri.EscapeDataString(id)}/judgement",
-                    new { verdict = "Justified", category = "Care", note = "Ingick i vården" }, Json));
+                    new { verdict = "Justified", category = "Care", note = "Ingick i vården" }, ApiJson.Options));
             await Ok<Review>(await manager.PostAsJsonAsync($"/api/reviews/{review.Id}/items/{Uri.EscapeDataString(suspicious)}/judgement",
-                new { verdict = "Unjustified", note = "Ingen vårdrelation och ingen förklaring" }, Json));
+                new { verdict = "Unjustified", note = "Ingen vårdrelation och ingen förklaring" }, ApiJson.Options));
             await Ok<Review>(await manager.PostAsJsonAsync($"/api/reviews/{review.Id}/items/{Uri.EscapeDataString(suspicious)}/escalation",
-                new { reason = "Misstänkt dataintrång" }, Json));
+                new { reason = "Misstänkt dataintrång" }, ApiJson.Options));
 
             // 3. The escalation reaches security staff as a case for that user (delivered through the durable outbox).
             JsonElement investigation = default;
@@ -85,19 +83,19 @@ public sealed class ReviewScenarioTests(TestDatabase db) : IClassFixture<TestDat
             // 4. Investigated: a note, an interview, a confirmed breach whose IMY deadline is tracked, IMY notified in time,
             //    a police report, and the conclusion.
             var aware = clock.Now;
-            await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/notes", new { text = "Loggar granskade över alla enheter" }, Json));
+            await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/notes", new { text = "Loggar granskade över alla enheter" }, ApiJson.Options));
             await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/interviews",
-                new { withWhom = subject, summary = "Medger att hen läste journalen utan skäl", on = "2026-07-02" }, Json));
-            await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/breach", new { awareAt = aware, description = "Obehörig läsning" }, Json));
+                new { withWhom = subject, summary = "Medger att hen läste journalen utan skäl", on = "2026-07-02" }, ApiJson.Options));
+            await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/breach", new { awareAt = aware, description = "Obehörig läsning" }, ApiJson.Options));
             var breaches = await security.GetFromJsonAsync<JsonElement>("/api/investigations/breaches");
             var breach = breaches.EnumerateArray().Single(b => b.GetProperty("investigationId").GetGuid() == caseId);
             breach.GetRawText().ShouldContain(aware.Plus(Duration.FromHours(72)).ToString());
             clock.Now = aware.Plus(Duration.FromHours(30));
             await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/imy-notification",
-                new { notifiedAt = clock.Now, reference = "IMY-2026-0042" }, Json));
-            await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/decisions", new { kind = "police", on = "2026-07-03" }, Json));
+                new { notifiedAt = clock.Now, reference = "IMY-2026-0042" }, ApiJson.Options));
+            await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/decisions", new { kind = "police", on = "2026-07-03" }, ApiJson.Options));
             var concluded = await Ok<JsonElement>(await security.PostAsJsonAsync($"/api/investigations/{caseId}/conclusion",
-                new { outcome = "misuse_confirmed", summary = "Dataintrång bekräftat" }, Json));
+                new { outcome = "misuse_confirmed", summary = "Dataintrång bekräftat" }, ApiJson.Options));
             concluded.GetRawText().ShouldContain("IMY-2026-0042");
 
             // 5. Signed off by the manager: the digest covers exactly what was reviewed.
@@ -110,7 +108,7 @@ public sealed class ReviewScenarioTests(TestDatabase db) : IClassFixture<TestDat
             await using var session = store.QuerySession();
             var replayed = await session.Events.AggregateStreamAsync<Review>(review.Id);
             var stored = await session.LoadAsync<Review>(review.Id);
-            Normalised(store, replayed!).ShouldBe(Normalised(store, stored!));
+            ReviewJson.Normalised(store, replayed!).ShouldBe(ReviewJson.Normalised(store, stored!));
             var history = await auditor.GetFromJsonAsync<JsonElement>($"/api/reviews/{review.Id}/history");
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()).ShouldBe(
             [
@@ -129,21 +127,6 @@ public sealed class ReviewScenarioTests(TestDatabase db) : IClassFixture<TestDat
     {
         var text = await response.Content.ReadAsStringAsync();
         response.IsSuccessStatusCode.ShouldBeTrue(text);
-        return JsonSerializer.Deserialize<T>(text, Json)!;
-    }
-
-    /// <summary>The review as the store's JSON, items in key order (dictionary order is not part of the state).</summary>
-    private static string Normalised(IDocumentStore store, Review r) => store.Options.Serializer().ToJson(new
-    {
-        r.Id, r.UnitId, r.Kind, r.PeriodFrom, r.PeriodTo, r.StartBy, r.DueOn, r.StartedAt, r.Sample, r.SignedOff, r.Corrections,
-        r.OverdueRaised, r.StartOverdueRaised, r.ItemOrder, Items = r.Items.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList(),
-    });
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        o.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
-        NodaTime.Serialization.SystemTextJson.Extensions.ConfigureForNodaTime(o, DateTimeZoneProviders.Tzdb);
-        return o;
+        return JsonSerializer.Deserialize<T>(text, ApiJson.Options)!;
     }
 }
