@@ -8,12 +8,8 @@ public sealed class CliContractTests(TestDatabase db) : IClassFixture<TestDataba
 {
     private static async Task<(int Code, string[] Out, string[] Err)> Run(params string[] args)
     {
-        using var p = StartLogCtl(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
-        return (p.ExitCode, Lines(await stdout), Lines(await stderr));
+        var (code, stdout, stderr) = await RunLogCtlAsync(args);
+        return (code, Lines(stdout), Lines(stderr));
     }
 
     [Fact]

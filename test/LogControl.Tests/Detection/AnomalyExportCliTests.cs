@@ -11,14 +11,7 @@ namespace LogControl.Tests.Detection;
 /// </summary>
 public sealed class AnomalyExportCliTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var p = StartLogCtl(args);
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Out, string Err)> Run(params string[] args) => RunLogCtlAsync(args);
 
     [Fact]
     public async Task export_waits_for_detection_and_writes_the_contract_fields_in_order()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using LogControl.Server.Security;
 using LogControl.Tests.Support;
@@ -9,36 +8,14 @@ namespace LogControl.Tests.Security;
 /// <summary>`logctl users` on the real executable, then a login with what it printed.</summary>
 public sealed class UsersCliTests(TestDatabase db) : IClassFixture<TestDatabase>
 {
-    private static async Task<(int Code, string[] Out, string[] Err)> Run(Process p, string? stdin = null)
-    {
-        if (stdin != null)
-        {
-            await p.StandardInput.WriteLineAsync(stdin);
-            p.StandardInput.Close();
-        }
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
-        return (p.ExitCode, Lines(await stdout), Lines(await stderr));
-    }
+    private async Task<(int Code, string[] Out, string[] Err)> Run(params string[] args) => await RunWithStdin(null, args);
 
-    private async Task<(int Code, string[] Out, string[] Err)> Run(params string[] args)
+    /// <param name="stdin">Written to the CLI's standard input (for --password-stdin), or null.</param>
+    private async Task<(int Code, string[] Out, string[] Err)> RunWithStdin(string? stdin, params string[] args)
     {
-        using var p = StartLogCtl([.. args, "--db", db.ConnectionString]);
-        return await Run(p);
-    }
-
-    /// <summary>Like StartLogCtl, with stdin redirected for --password-stdin.</summary>
-    private async Task<(int Code, string[] Out, string[] Err)> RunWithStdin(string stdin, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-            { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "logctl.dll"));
-        foreach (var a in args.Concat(["--db", db.ConnectionString])) psi.ArgumentList.Add(a);
-        psi.Environment["LOGCONTROL_HOME"] = SharedPaths.RepoRoot;
-        using var p = Process.Start(psi)!;
-        return await Run(p, stdin);
+        using var p = StartLogCtl(redirectInput: stdin != null, [.. args, "--db", db.ConnectionString]);
+        var (code, stdout, stderr) = await CollectAsync(p, stdin);
+        return (code, Lines(stdout), Lines(stderr));
     }
 
     [Fact]

@@ -11,14 +11,42 @@ public static class IngestTestKit
     public const string Header = "event_id;timestamp;system;user_id;user_name;user_role;unit_id;client_id;action;purpose;terminal";
 
     /// <summary>Starts the real CLI (logctl.dll from the test output) as a child process with redirected output.</summary>
-    public static System.Diagnostics.Process StartLogCtl(params string[] args)
+    public static System.Diagnostics.Process StartLogCtl(params string[] args) => StartLogCtl(redirectInput: false, args);
+
+    /// <param name="redirectInput">True to write to its standard input (e.g. --password-stdin).</param>
+    public static System.Diagnostics.Process StartLogCtl(bool redirectInput, params string[] args)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+            { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "logctl.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["LOGCONTROL_HOME"] = SharedPaths.RepoRoot;
         return System.Diagnostics.Process.Start(psi)!;
     }
+
+    /// <summary>Runs the real CLI to its end: exit code, standard output and standard error.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunLogCtlAsync(params string[] args)
+    {
+        using var p = StartLogCtl(args);
+        return await CollectAsync(p);
+    }
+
+    /// <summary>Waits for a started CLI, first writing <paramref name="stdin"/> to it when given.</summary>
+    public static async Task<(int Code, string Out, string Err)> CollectAsync(System.Diagnostics.Process p, string? stdin = null)
+    {
+        if (stdin != null)
+        {
+            await p.StandardInput.WriteLineAsync(stdin);
+            p.StandardInput.Close();
+        }
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Output as non-empty lines, without carriage returns.</summary>
+    public static string[] Lines(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
 
     public static string TempDir()
     {
