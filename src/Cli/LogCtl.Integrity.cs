@@ -26,7 +26,7 @@ public static partial class LogCtl
     {
         using var signer = CheckpointSigner.LoadOrCreate(settings.SigningKeyFile,
             path => Console.Error.WriteLine($"logctl: created the checkpoint signing key {path} (mode 600); its public half is {CheckpointSigner.PublicKeyPath(path)}"));
-        var integrity = new IntegrityLog(store, signer, settings.ExternalLog, SystemClock.Instance, new SerilogLoggerFactory(log).CreateLogger("integrity"));
+        var integrity = new IntegrityLog(store, signer, settings.ExternalLogFor(store), SystemClock.Instance, new SerilogLoggerFactory(log).CreateLogger("integrity"));
         return await integrity.ExtendAsync(ct);
     }
 
@@ -54,7 +54,7 @@ public static partial class LogCtl
         using var __ = log;
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
-        var verifier = new IntegrityVerifier(store, key, settings.ExternalLog);
+        var verifier = new IntegrityVerifier(store, key, settings.ExternalLogFor(store));
         var started = System.Diagnostics.Stopwatch.StartNew();
         VerifyReport report;
         if (!Console.IsErrorRedirected && !args.Has("no-progress"))
@@ -105,7 +105,7 @@ public static partial class LogCtl
         await using var _ = store;
         using var __ = log;
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        var proof = await new InclusionProver(store, CheckpointPublicKey.Load(settings.TrustedPublicKeyFile), settings.ExternalLog).ProveAsync(eventRef, ct);
+        var proof = await new InclusionProver(store, CheckpointPublicKey.Load(settings.TrustedPublicKeyFile), settings.ExternalLogFor(store)).ProveAsync(eventRef, ct);
         var outPath = args.Option("out") ?? $"proof-{proof.Event.Seq}.json";
         await File.WriteAllBytesAsync(outPath, proof.ToBytes(), ct);
         Console.WriteLine($"proof={outPath} seq={proof.Event.Seq} type={proof.Event.Type} leaf={proof.LeafIndex} checkpoint_size={proof.Checkpoint.Size}");

@@ -8,12 +8,13 @@ namespace LogControl.Hosting.Integrity;
 /// The embedded default keeps both under .data/integrity; in production the key belongs in a secret store and
 /// the checkpoint folder on storage the database administrators cannot rewrite.
 /// </summary>
-public sealed record IntegritySettings(string SigningKeyFile, string CheckpointDirectory, string? PublicKeyFile, TimeSpan CheckpointInterval)
+/// <param name="CheckpointDirectory">Configured folder for the external log; by default one folder per database under .data/integrity/checkpoints.</param>
+public sealed record IntegritySettings(string SigningKeyFile, string? CheckpointDirectory, string? PublicKeyFile, TimeSpan CheckpointInterval)
 {
     public static string DefaultDirectory => Path.Combine(LogControlPaths.DataDir, "integrity");
 
     public static IntegritySettings Default => new(
-        Path.Combine(DefaultDirectory, "checkpoint-signing.key"), Path.Combine(DefaultDirectory, "checkpoints"), null, TimeSpan.FromSeconds(30));
+        Path.Combine(DefaultDirectory, "checkpoint-signing.key"), null, null, TimeSpan.FromSeconds(30));
 
     public static IntegritySettings From(IConfiguration? configuration)
     {
@@ -22,7 +23,7 @@ public sealed record IntegritySettings(string SigningKeyFile, string CheckpointD
         var s = configuration.GetSection("Integrity");
         return new IntegritySettings(
             s["SigningKeyFile"] is { Length: > 0 } key ? key : d.SigningKeyFile,
-            s["CheckpointDirectory"] is { Length: > 0 } dir ? dir : d.CheckpointDirectory,
+            s["CheckpointDirectory"] is { Length: > 0 } dir ? dir : null,
             s["PublicKeyFile"] is { Length: > 0 } pub ? pub : null,
             double.TryParse(s["CheckpointIntervalSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var secs) && secs > 0
                 ? TimeSpan.FromSeconds(secs) : d.CheckpointInterval);
@@ -31,5 +32,11 @@ public sealed record IntegritySettings(string SigningKeyFile, string CheckpointD
     /// <summary>The public key verifiers trust: the configured file, else the one next to the signing key.</summary>
     public string TrustedPublicKeyFile => PublicKeyFile ?? LogControl.Integrity.CheckpointSigner.PublicKeyPath(SigningKeyFile);
 
-    public ExternalCheckpointLog ExternalLog => new(CheckpointDirectory);
+    /// <summary>The external log of this store's database: two databases never share one by accident.</summary>
+    public ExternalCheckpointLog ExternalLogFor(global::Marten.IDocumentStore store)
+    {
+        if (CheckpointDirectory != null) return new ExternalCheckpointLog(CheckpointDirectory);
+        using var conn = store.Storage.Database.CreateConnection();
+        return new ExternalCheckpointLog(Path.Combine(DefaultDirectory, "checkpoints", conn.Database));
+    }
 }
