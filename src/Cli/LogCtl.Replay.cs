@@ -175,3 +175,31 @@ public static partial class LogCtl
         return 0;
     }
 }
+
+public static partial class LogCtl
+{
+    /// <summary>projections check: rebuild every projection into a shadow schema, compare with the live ones; exit 1 on any difference.</summary>
+    private static async Task<int> ProjectionsCheck(Args args, CancellationToken ct)
+    {
+        var (store, log) = await CaughtUpStoreAsync(args, ct);
+        await using var _ = store;
+        using var __ = log;
+        var cs = await Hosting.Database.DatabaseSelection.ResolveAsync(args.Option("db"), m => Console.Error.WriteLine(m), ct);
+        var result = await Hosting.Replay.ProjectionCheck.RunAsync(store, cs,
+            new Serilog.Extensions.Logging.SerilogLoggerFactory(log).CreateLogger("projections"), ct);
+        Console.WriteLine($"rebuilt the projections from the events up to {result.Events:N0} and compared them with the live read models:");
+        foreach (var (projection, table, rows) in result.Compared)
+        {
+            var d = result.Differences.FirstOrDefault(x => x.Table == table);
+            Console.WriteLine($"  {projection,-30} {table,-32} {rows,10:N0} rows  " + (d == null ? "equal"
+                : $"DIFFERENT: {d.OnlyLive:N0} live rows not in the rebuild, {d.OnlyRebuilt:N0} rebuilt rows not live; keys {string.Join(", ", d.ExampleKeys)}"));
+        }
+        if (result.Equal)
+        {
+            Console.WriteLine($"projections: equal ({result.Compared.Count} read models)");
+            return 0;
+        }
+        Console.WriteLine($"projections: {result.Differences.Count} differ");
+        return Fail("the live read models differ from their rebuild: " + string.Join(", ", result.Differences.Select(d => $"{d.Table} ({d.Projection})")));
+    }
+}

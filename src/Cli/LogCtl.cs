@@ -25,6 +25,7 @@ public static partial class LogCtl
                 ("anomalies", "list") => args.Has("as-of") ? await AnomaliesListAsOf(args, cts.Token) : await AnomaliesList(args, cts.Token),
                 ("anomalies", "cases") => await AnomaliesCases(args, cts.Token),
                 ("show", _) => await Show(args, cts.Token),
+                ("projections", "check") => await ProjectionsCheck(args, cts.Token),
                 ("stats", _) => await Stats(args, cts.Token),
                 ("generate", _) => await Generate(args, cts.Token),
                 ("serve", _) => await Serve(args, cts.Token),
