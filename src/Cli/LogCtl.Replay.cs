@@ -72,7 +72,7 @@ public static partial class LogCtl
             }
             case "reference" when rest.Count == 2 && Enum.TryParse<ReferenceSubject>(rest[0], ignoreCase: true, out var subject):
             {
-                var view = await new ReferenceAsOf(store).GetAsync(subject, rest[1], at ?? SystemClock.Instance.GetCurrentInstant(), ct);
+                var view = await new ReferenceAsOf(store).GetAsync(subject, rest[1], at, ct);
                 if (view.Facts.Count == 0) return Fail($"no reference data for {rest[0]} {rest[1]} " + (at == null ? "" : $"as known at {at}"));
                 if (args.Has("json")) Console.WriteLine(JsonSerializer.Serialize(view, ReplayJson));
                 else PrintReference(view, at);

@@ -11,8 +11,8 @@ public enum ReferenceSubject { User, Client, Unit }
 /// <summary>One reference fact in force as known at the instant, with when it was stored.</summary>
 public sealed record KnownFact(string Type, long Sequence, Instant StoredAt, object Fact);
 
-/// <summary>A user's, client's or unit's reference data as known at <see cref="AsOf"/>.</summary>
-public sealed record ReferenceView(ReferenceSubject Subject, string Id, Instant AsOf, IReadOnlyList<KnownFact> Facts)
+/// <summary>A user's, client's or unit's reference data as known at <see cref="AsOf"/> (null: everything stored).</summary>
+public sealed record ReferenceView(ReferenceSubject Subject, string Id, Instant? AsOf, IReadOnlyList<KnownFact> Facts)
 {
     /// <summary>Every unit the facts name: who may read them (the managers of these units, besides the roles that see all units).</summary>
     public IReadOnlyList<string> Units => Facts.Select(f => f.Fact switch
@@ -35,7 +35,8 @@ public sealed class ReferenceAsOf(IDocumentStore store)
 {
     private readonly string _s = store.Options.Events.DatabaseSchemaName;
 
-    public async Task<ReferenceView> GetAsync(ReferenceSubject subject, string id, Instant asOf, CancellationToken ct = default)
+    /// <param name="asOf">Null: every fact stored so far.</param>
+    public async Task<ReferenceView> GetAsync(ReferenceSubject subject, string id, Instant? asOf, CancellationToken ct = default)
     {
         static string Name<T>() => typeof(T).GetEventTypeName();
         // The candidate facts, found by their JSON in SQL; Marten reads the ones found back as events.
@@ -49,12 +50,12 @@ public sealed class ReferenceAsOf(IDocumentStore store)
             _ => (new[] { Name<UnitDescribed>(), Name<StaffPlacementRecorded>(), Name<EnrollmentRecorded>() },
                 $"""
                 data ->> 'unitId' = $3 or (type = '{Name<StaffPlacementRecorded>()}' and data ->> 'userId' in
-                  (select p.data ->> 'userId' from {_s}.mt_events p where p.type = '{Name<StaffPlacementRecorded>()}' and p.data ->> 'unitId' = $3 and p.timestamp <= $2))
+                  (select p.data ->> 'userId' from {_s}.mt_events p where p.type = '{Name<StaffPlacementRecorded>()}' and p.data ->> 'unitId' = $3 and ($2::timestamptz is null or p.timestamp <= $2)))
                 """),
         };
         var sequences = await StoreSql.QueryAsync(store, $"""
-            select seq_id from {_s}.mt_events where type = any($1) and timestamp <= $2 and ({where})
-            """, r => r.GetInt64(0), ct, types, asOf.ToDateTimeOffset(), id);
+            select seq_id from {_s}.mt_events where type = any($1) and ($2::timestamptz is null or timestamp <= $2) and ({where})
+            """, r => r.GetInt64(0), ct, types, asOf is { } at ? at.ToDateTimeOffset() : DBNull.Value, id);
 
         var events = new List<IEvent>();
         await using (var session = store.QuerySession())

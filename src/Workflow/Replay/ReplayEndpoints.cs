@@ -40,32 +40,32 @@ public static class ReplayEndpoints
 
     [Authorize(Policy = Policies.Read)]
     [WolverineGet("/api/reference/users/{userId}")]
-    public static Task<ReferenceView> User(string userId, HttpContext http, IDocumentStore store, IClock clock, string? asOf = null) =>
-        ReferenceAsync(ReferenceSubject.User, userId, http, store, clock, asOf);
+    public static Task<ReferenceView> User(string userId, HttpContext http, IDocumentStore store, string? asOf = null) =>
+        ReferenceAsync(ReferenceSubject.User, userId, http, store, asOf);
 
     [Authorize(Policy = Policies.Read)]
     [WolverineGet("/api/reference/clients/{clientId}")]
-    public static Task<ReferenceView> Client(string clientId, HttpContext http, IDocumentStore store, IClock clock, string? asOf = null) =>
-        ReferenceAsync(ReferenceSubject.Client, clientId, http, store, clock, asOf);
+    public static Task<ReferenceView> Client(string clientId, HttpContext http, IDocumentStore store, string? asOf = null) =>
+        ReferenceAsync(ReferenceSubject.Client, clientId, http, store, asOf);
 
     [Authorize(Policy = Policies.Read)]
     [WolverineGet("/api/reference/units/{unitId}")]
-    public static Task<ReferenceView> Unit(string unitId, HttpContext http, IDocumentStore store, IClock clock, string? asOf = null) =>
-        ReferenceAsync(ReferenceSubject.Unit, unitId, http, store, clock, asOf);
+    public static Task<ReferenceView> Unit(string unitId, HttpContext http, IDocumentStore store, string? asOf = null) =>
+        ReferenceAsync(ReferenceSubject.Unit, unitId, http, store, asOf);
 
     /// <summary>
-    /// Reference data as known at <c>asOf</c> (default: now). A manager reads a user or client whose facts as known then name
+    /// Reference data as known at <c>asOf</c> (default: everything stored). A manager reads a user or client whose facts as known then name
     /// one of their units (a placement, shift, visit or enrollment there), and their own units.
     /// </summary>
-    private static async Task<ReferenceView> ReferenceAsync(ReferenceSubject subject, string id, HttpContext http, IDocumentStore store, IClock clock, string? asOf)
+    private static async Task<ReferenceView> ReferenceAsync(ReferenceSubject subject, string id, HttpContext http, IDocumentStore store, string? asOf)
     {
         var actor = Actor.From(http.User);
-        var at = Replay.ParseAsOf(asOf) ?? clock.GetCurrentInstant();
+        var at = Replay.ParseAsOf(asOf);
         if (subject == ReferenceSubject.Unit) actor.EnsureMayRead(id);
         else if (!Roles.SeeAllUnits.Any(actor.Is) && !actor.Is(Roles.UnitManager))
             throw CommandRejected.Forbidden("Reference data is read by the units' managers, security staff and internal audit.");
         var view = await new ReferenceAsOf(store).GetAsync(subject, id, at, http.RequestAborted);
-        if (view.Facts.Count == 0) throw CommandRejected.NotFound($"Reference data for {subject.ToString().ToLowerInvariant()} {id} as known at {at}");
+        if (view.Facts.Count == 0) throw CommandRejected.NotFound($"Reference data for {subject.ToString().ToLowerInvariant()} {id}" + (at == null ? "" : $" as known at {at}"));
         if (!Roles.SeeAllUnits.Any(actor.Is) && !view.Units.Any(actor.MayRead))
             throw CommandRejected.Forbidden($"{subject} {id} has no facts at a unit you manage.");
         return view;
