@@ -233,6 +233,17 @@ public sealed class AsOfTests(AsOfScenario s) : IClassFixture<AsOfScenario>
         err.ShouldContain("+02:00");
     }
 
+    /// <summary>With the server running (its daemon holds the lock), the check waits for it and compares every snapshot kind.</summary>
+    [Fact]
+    public async Task projections_check_passes_beside_a_running_server()
+    {
+        var (code, output, err) = await RunLogCtlAsync("projections", "check", "--db", s.ConnectionString, "--no-progress");
+        code.ShouldBe(0, output + err);
+        foreach (var table in new[] { "lc.mt_doc_review", "lc.mt_doc_investigation", "lc.mt_doc_account", "lc.lc_anomalies" })
+            output.ShouldContain(table);
+        (await _auditor.GetAsync($"/api/reviews/{_review}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
     private static List<string> Placements(JsonElement view) => view.GetProperty("facts").EnumerateArray()
         .Where(f => f.GetProperty("type").GetString() == "staff_placement_recorded")
         .Select(f => f.GetProperty("fact"))
