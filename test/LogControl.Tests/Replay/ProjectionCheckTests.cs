@@ -97,6 +97,11 @@ public sealed class ProjectionCheckTests(TestDatabase db) : IClassFixture<TestDa
         (code, _, err) = await RunLogCtlAsync("projections", "check", "--db", db.ConnectionString, "--no-progress");
         code.ShouldBe(1);
         err.ShouldContain("lc.mt_doc_review");
+
+        // A snapshot deleted: the stream without its snapshot is found through the stream table.
+        await Sql(store, "delete from lc.mt_doc_review");
+        var missing = (await ProjectionCheck.RunAsync(store, db.ConnectionString, null, CancellationToken.None)).Differences.ShouldHaveSingleItem();
+        (missing.Table, missing.OnlyLive, missing.OnlyRebuilt).ShouldBe(("lc.mt_doc_review", 0L, 1L));
     }
 
     private static Task<List<string>> StoreRows(IDocumentStore store, string sql) =>
