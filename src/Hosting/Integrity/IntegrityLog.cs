@@ -42,13 +42,12 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             var withArchive = await EventLeafSource.ArchiveExistsAsync(conn, Schema, ct);
             while (lastSeq < ceiling)
             {
-                var page = await EventLeafSource.ReadAsync(conn, Schema, withArchive, lastSeq, ceiling, 20_000, ct);
+                var page = await EventLeafSource.ReadLeafHashesAsync(conn, Schema, withArchive, lastSeq, ceiling, 50_000, ct);
                 if (page.Count == 0) break;
-                foreach (var e in page)
+                foreach (var (seq, id, hash) in page)
                 {
-                    var hash = e.Hash();
                     range.Append(hash);
-                    chunk.Add(e.Seq, e.Id, hash);
+                    chunk.Add(seq, id, hash);
                     if (chunk.Count == IntegrityTables.ChunkSize)
                     {
                         await chunk.SaveAsync(writeConn, tx, Schema, ct);
