@@ -21,7 +21,8 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
     /// <summary>How long to wait for transactions that may still hold lower sequence numbers before giving up this round.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    public sealed record Extension(long Added, Checkpoint? Checkpoint);
+    /// <param name="Settling">Time spent waiting for older transactions, so benchmarks can tell waiting from work.</param>
+    public sealed record Extension(long Added, Checkpoint? Checkpoint, TimeSpan Settling = default);
 
     public async Task<Extension> ExtendAsync(CancellationToken ct)
     {
@@ -30,7 +31,9 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
         await Exec(conn, $"select pg_advisory_lock({LockKey})", ct);
         try
         {
+            var settling = System.Diagnostics.Stopwatch.StartNew();
             var ceiling = await SettledCeilingAsync(conn, ct);
+            settling.Stop();
             var (range, lastSeq) = await FrontierAsync(conn, ct);
             var added = 0L;
             Checkpoint? checkpoint = null;
@@ -82,7 +85,7 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             if (checkpoint != null)
                 _log.LogInformation("Integrity checkpoint: {Size} events up to sequence {LastSeq}, root {Root}",
                     checkpoint.Size, checkpoint.LastSeq, checkpoint.RootHex[..16]);
-            return new Extension(added, checkpoint);
+            return new Extension(added, checkpoint, settling.Elapsed);
         }
         finally
         {
