@@ -15,6 +15,7 @@ namespace LogControl.Hosting.Integrity;
 public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, ExternalCheckpointLog external, IClock clock, ILogger? logger = null)
 {
     public const long LockKey = 0x4C43_494E_5447; // "LCINTG": one extender at a time, across processes
+    private const long Window = 25_000; // sequence numbers per query
     private readonly ILogger _log = logger ?? NullLogger.Instance;
     private string Schema => store.Options.Events.DatabaseSchemaName;
 
@@ -43,22 +44,33 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             await using var tx = await writeConn.BeginTransactionAsync(ct);
             var chunk = await LastChunkAsync(conn, range.Size, ct);
             var withArchive = await EventLeafSource.ArchiveExistsAsync(conn, Schema, ct);
-            while (lastSeq < ceiling)
+            // Two windows of sequence numbers at a time on two connections: PostgreSQL hashes on two cores while
+            // this process folds the previous results in order.
+            await using var readConn = store.Storage.Database.CreateConnection();
+            await readConn.OpenAsync(ct);
+            var from = lastSeq;
+            while (from < ceiling)
             {
-                var page = await EventLeafSource.ReadLeafHashesAsync(conn, Schema, withArchive, lastSeq, ceiling, 50_000, ct);
-                if (page.Count == 0) break;
-                foreach (var (seq, id, hash) in page)
+                var mid = Math.Min(from + Window, ceiling);
+                var end = Math.Min(mid + Window, ceiling);
+                var first = EventLeafSource.ReadLeafHashesAsync(conn, Schema, withArchive, from, mid, int.MaxValue, ct);
+                var second = EventLeafSource.ReadLeafHashesAsync(readConn, Schema, withArchive, mid, end, int.MaxValue, ct);
+                foreach (var page in await Task.WhenAll(first, second))
                 {
-                    range.Append(hash);
-                    chunk.Add(seq, id, hash);
-                    if (chunk.Count == IntegrityTables.ChunkSize)
+                    foreach (var (seq, id, hash) in page)
                     {
-                        await chunk.SaveAsync(writeConn, tx, Schema, ct);
-                        chunk = new LeafChunk(chunk.Number + 1);
+                        range.Append(hash);
+                        chunk.Add(seq, id, hash);
+                        if (chunk.Count == IntegrityTables.ChunkSize)
+                        {
+                            await chunk.SaveAsync(writeConn, tx, Schema, ct);
+                            chunk = new LeafChunk(chunk.Number + 1);
+                        }
                     }
+                    added += page.Count;
+                    if (page.Count > 0) lastSeq = page[^1].Seq;
                 }
-                added += page.Count;
-                lastSeq = page[^1].Seq;
+                from = end;
             }
             if (chunk.Count > 0 && added > 0) await chunk.SaveAsync(writeConn, tx, Schema, ct);
 
