@@ -20,11 +20,32 @@ public sealed record EventLeaf(
 
     public byte[] Encode()
     {
+        var buffer = new byte[EncodedSize()];
+        EncodeInto(buffer);
+        return buffer;
+    }
+
+    /// <summary>SHA-256(0x00 ‖ <see cref="Encode"/>()), with one pooled buffer: this runs for every stored event.</summary>
+    public byte[] Hash()
+    {
+        var size = 1 + EncodedSize();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            buffer[0] = 0x00;
+            EncodeInto(buffer.AsSpan(1, size - 1));
+            return System.Security.Cryptography.SHA256.HashData(buffer.AsSpan(0, size));
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    private int EncodedSize() => Magic.Length + 8 + 16 + 16 + 8 + 8 + 4 + Encoding.UTF8.GetByteCount(Type) + 4
+                                 + (Data is null ? 0 : Encoding.UTF8.GetByteCount(Data)) + 4 + (BinaryData?.Length ?? 0);
+
+    private void EncodeInto(Span<byte> span)
+    {
         var type = Encoding.UTF8.GetBytes(Type);
         var data = Data is null ? null : Encoding.UTF8.GetBytes(Data);
-        var size = Magic.Length + 8 + 16 + 16 + 8 + 8 + 4 + type.Length + 4 + (data?.Length ?? 0) + 4 + (BinaryData?.Length ?? 0);
-        var buffer = new byte[size];
-        var span = buffer.AsSpan();
         Magic.CopyTo(span);
         var at = Magic.Length;
         BinaryPrimitives.WriteInt64BigEndian(span[at..], Seq); at += 8;
@@ -35,10 +56,7 @@ public sealed record EventLeaf(
         at = Field(span, at, type);
         at = Field(span, at, data);
         Field(span, at, BinaryData);
-        return buffer;
     }
-
-    public byte[] Hash() => MerkleTree.LeafHash(Encode());
 
     // Length-prefixed, with all ones for "absent", so no two different events share an encoding.
     private static int Field(Span<byte> span, int at, byte[]? value)

@@ -44,8 +44,8 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             await using var tx = await writeConn.BeginTransactionAsync(ct);
             var chunk = await LastChunkAsync(conn, range.Size, ct);
             var withArchive = await EventLeafSource.ArchiveExistsAsync(conn, Schema, ct);
-            // Two windows of sequence numbers at a time on two connections: PostgreSQL hashes on two cores while
-            // this process folds the previous results in order.
+            // Two windows of sequence numbers at a time, each read and hashed on its own connection and thread;
+            // the results are folded into the tree in order.
             await using var readConn = store.Storage.Database.CreateConnection();
             await readConn.OpenAsync(ct);
             var from = lastSeq;
@@ -53,8 +53,8 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             {
                 var mid = Math.Min(from + Window, ceiling);
                 var end = Math.Min(mid + Window, ceiling);
-                var first = EventLeafSource.ReadLeafHashesAsync(conn, Schema, withArchive, from, mid, int.MaxValue, ct);
-                var second = EventLeafSource.ReadLeafHashesAsync(readConn, Schema, withArchive, mid, end, int.MaxValue, ct);
+                var first = HashedAsync(conn, from, mid);
+                var second = HashedAsync(readConn, mid, end);
                 foreach (var page in await Task.WhenAll(first, second))
                 {
                     foreach (var (seq, id, hash) in page)
@@ -73,6 +73,9 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
                 from = end;
             }
             if (chunk.Count > 0 && added > 0) await chunk.SaveAsync(writeConn, tx, Schema, ct);
+
+            Task<List<(long Seq, Guid Id, byte[] Hash)>> HashedAsync(NpgsqlConnection c, long after, long upTo) => Task.Run(async () =>
+                (await EventLeafSource.ReadAsync(c, Schema, withArchive, after, upTo, int.MaxValue, ct)).Select(e => (e.Seq, e.Id, e.Hash())).ToList(), ct);
 
             if (added > 0)
             {
