@@ -1,0 +1,55 @@
+using LogControl.Domain.Time;
+using NodaTime;
+
+namespace LogControl.Workflow.Reviews;
+
+/// <summary>
+/// A small read model of one review (inline, beside the <see cref="Review"/> snapshot): its dates and counts,
+/// without the scope items and their evidence. Compliance and trend reports read every review of every unit;
+/// loading the full snapshots (each carries every item's source event ids) would cost far more than these rows.
+/// </summary>
+public sealed class ReviewSummary
+{
+    public Guid Id { get; set; }
+    public string UnitId { get; set; } = "";
+    public ReviewKind Kind { get; set; }
+    public LocalDate PeriodFrom { get; set; }
+    public LocalDate PeriodTo { get; set; }
+    public LocalDate StartBy { get; set; }
+    public LocalDate DueOn { get; set; }
+    public Instant? OpenedAt { get; set; }
+    public Instant? StartedAt { get; set; }
+    public Instant? SignedOffAt { get; set; }
+    /// <summary>The local day of sign-off in Sweden: on time means on or before <see cref="DueOn"/>.</summary>
+    public LocalDate? SignedOffOn { get; set; }
+    public int Items { get; set; }
+    /// <summary>Items whose current verdict is unjustified (corrections after sign-off included): the review's findings.</summary>
+    public int Findings { get; set; }
+    public int Escalated { get; set; }
+    public bool Overdue { get; set; }
+    /// <summary>The current verdict per item, so a correction moves the counts.</summary>
+    public Dictionary<string, Verdict> Verdicts { get; set; } = new();
+
+    public bool Open => SignedOffAt == null;
+    public bool OnTime => SignedOffOn is { } d && d <= DueOn;
+
+    public void Apply(SuspicionFiled e) { Id = e.ReviewId; UnitId = e.UnitId; Kind = ReviewKind.Immediate; OpenedAt ??= e.At; }
+    public void Apply(ReviewScheduled e)
+    {
+        Id = e.ReviewId; UnitId = e.UnitId; Kind = e.Kind; PeriodFrom = e.PeriodFrom; PeriodTo = e.PeriodTo;
+        StartBy = e.StartBy; DueOn = e.DueOn; OpenedAt ??= e.At;
+    }
+    public void Apply(ReviewStarted e) => StartedAt = e.At;
+    public void Apply(ReviewScopeDrawn e) => Items = e.Items.Count;
+    public void Apply(ReviewItemJudged e) => Judge(e.ItemId, e.Verdict);
+    public void Apply(ReviewItemCorrected e) => Judge(e.ItemId, e.Verdict);
+    public void Apply(ReviewItemEscalated e) => Escalated++;
+    public void Apply(ReviewSignedOff e) { SignedOffAt = e.At; SignedOffOn = SwedishTime.DateOf(e.At); }
+    public void Apply(ReviewOverdue e) => Overdue = true;
+
+    private void Judge(string itemId, Verdict verdict)
+    {
+        Verdicts[itemId] = verdict;
+        Findings = Verdicts.Values.Count(v => v == Verdict.Unjustified);
+    }
+}
