@@ -30,6 +30,7 @@ public static partial class LogCtl
                 ("sources", _) => await Sources(args, cts.Token),
                 ("users", _) => await Users(args, cts.Token),
                 ("demo", _) => await Demo(args, cts.Token),
+                ("report", _) => await Report(args, cts.Token),
                 ("help", _) or ("", _) or ("--help", _) => Help(),
                 _ => Fail($"unknown verb '{string.Join(' ', argv)}' (try: logctl help)"),
             };
@@ -76,6 +77,8 @@ public static partial class LogCtl
               users roles USERNAME --role ROLE [--unit UNIT ...]   replace an account's roles and units
               serve [--urls URL]          HTTP API and background processing (default http://127.0.0.1:5080)
               demo                        generate, ingest and summarise sample data
+              report compliance|trends|comparison|extract|public [--format csv|html] [--out F] [--from D] [--to D]
+                     [--unit U] [--client PNR] [--period year|quarter] [--as-of D] [--actor WHO]   reports (docs/REPORTS.md)
 
             Every verb takes --db CONNECTION_STRING (or $LOGCONTROL_DB) to use an existing PostgreSQL.
             """);

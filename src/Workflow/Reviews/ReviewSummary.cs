@@ -53,3 +53,19 @@ public sealed class ReviewSummary
         Findings = Verdicts.Values.Count(v => v == Verdict.Unjustified);
     }
 }
+
+/// <summary>Fills in the summaries of reviews whose streams predate the read model (idempotent; cheap when nothing is missing).</summary>
+public static class ReviewSummaries
+{
+    public static async Task<int> BackfillAsync(Marten.IDocumentStore store, CancellationToken ct = default)
+    {
+        await using var session = store.LightweightSession();
+        var reviews = await Marten.QueryableExtensions.ToListAsync(session.Query<Review>().Select(r => r.Id), ct);
+        var have = (await Marten.QueryableExtensions.ToListAsync(session.Query<ReviewSummary>().Select(r => r.Id), ct)).ToHashSet();
+        var missing = reviews.Where(id => !have.Contains(id)).ToList();
+        foreach (var id in missing)
+            if (await session.Events.AggregateStreamAsync<ReviewSummary>(id, token: ct) is { } summary) session.Store(summary);
+        if (missing.Count > 0) await session.SaveChangesAsync(ct);
+        return missing.Count;
+    }
+}
