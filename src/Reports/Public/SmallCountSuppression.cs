@@ -48,8 +48,28 @@ public static class SmallCountSuppression
             var determined = Determined(status, relations, values.Count);
             var cell = Array.FindIndex(determined, d => d);
             if (cell < 0) return status;
-            if (!HideSmallest(values, status, byCell[cell].SelectMany(r => r.Cells))) return status;
+            if (!HideNear(values, status, byCell, cell)) return status;
         }
+    }
+
+    /// <summary>
+    /// Hides the smallest visible non-zero cell in the sums of <paramref name="cell"/>; when those hold none, in the sums
+    /// of the hidden cells they reach, and so on outwards. In the worst case every non-zero cell ends up hidden, and then
+    /// each hidden cell lies on a cycle of hidden cells (itself, its row and column totals and the grand total), so the
+    /// loop always ends with nothing recomputable.
+    /// </summary>
+    private static bool HideNear(IReadOnlyList<long> values, CellStatus[] status, List<SumRelation>[] byCell, int cell)
+    {
+        var seenCells = new HashSet<int> { cell };
+        var seenRelations = new HashSet<SumRelation>();
+        var frontier = new List<int> { cell };
+        while (frontier.Count > 0)
+        {
+            var ring = frontier.SelectMany(c => byCell[c]).Where(seenRelations.Add).SelectMany(r => r.Cells).Distinct().ToList();
+            if (HideSmallest(values, status, ring)) return true;
+            frontier = ring.Where(c => status[c] != CellStatus.Visible && seenCells.Add(c)).ToList();
+        }
+        return HideSmallest(values, status, Enumerable.Range(0, values.Count));
     }
 
     /// <summary>Hides the smallest visible non-zero cell among <paramref name="candidates"/> (parts before totals at equal value via order); false when none is left.</summary>
