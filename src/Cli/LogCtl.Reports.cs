@@ -44,7 +44,7 @@ public static partial class LogCtl
         var units = args.Options("unit") is { Count: > 0 } u ? u : null;
         var from = DateOption(args, "from");
         var to = DateOption(args, "to") ?? asOf;
-        if (kind == "extract" && args.Option("client") is { } pnr) ClientLogExtract.NormaliseClient(pnr, asOf); // fail before any work
+        if (kind == "extract" && args.Option("client") is { } pnr) ClientLogExtractReport.NormaliseClient(pnr, asOf); // fail before any work
 
         var (store, log) = await CaughtUpStoreAsync(args, ct);
         await using var _ = store;
@@ -59,7 +59,7 @@ public static partial class LogCtl
             "trends" => await TrendsReport.RunAsync(store, new TrendsParameters(from.Value, to, period, asOf, units), ct),
             "comparison" => await ComparisonReport.RunAsync(store, new ComparisonParameters(from.Value, to, units), ct),
             "public" => await PublicStatisticsReport.RunAsync(store, new TrendsParameters(from.Value, to, period, asOf, units), ct),
-            _ => await ClientLogExtract.RunAsync(store, new ClientLogExtractParameters(args.Option("client")!, from.Value, to, units), ct),
+            _ => await ClientLogExtractReport.RunAsync(store, new ClientLogExtractParameters(args.Option("client")!, from.Value, to, units), ct),
         };
 
         var outPath = args.Option("out");

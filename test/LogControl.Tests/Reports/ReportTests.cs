@@ -111,7 +111,7 @@ public sealed class ReportTests(ReportScenario scenario) : IClassFixture<ReportS
     [Fact]
     public async Task client_log_extract_lists_units_and_times_in_local_time()
     {
-        var r = await ClientLogExtract.RunAsync(scenario.Store, new ClientLogExtractParameters(K1[..8] + "-" + K1[8..], Jan1, new LocalDate(2026, 12, 31)));
+        var r = await ClientLogExtractReport.RunAsync(scenario.Store, new ClientLogExtractParameters(K1[..8] + "-" + K1[8..], Jan1, new LocalDate(2026, 12, 31)));
         r.ClientId.ShouldBe(K1);
         r.ByUnit.Select(u => $"{u.UnitId}|{u.UnitName}|{u.Accesses}|{u.FirstAt}|{u.LastAt}").ShouldBe([
             $"HT-A|Hemtjänst Åby|4|{Local(2026, 1, 15, 10)}|{Local(2026, 4, 20, 10)}",
@@ -125,14 +125,14 @@ public sealed class ReportTests(ReportScenario scenario) : IClassFixture<ReportS
             $"{Local(2026, 4, 20, 10)}|HT-A|Läsa|False",
         ]);
 
-        var scoped = await ClientLogExtract.RunAsync(scenario.Store, new ClientLogExtractParameters(K1, Jan1, new LocalDate(2026, 12, 31), ["HT-B"]));
+        var scoped = await ClientLogExtractReport.RunAsync(scenario.Store, new ClientLogExtractParameters(K1, Jan1, new LocalDate(2026, 12, 31), ["HT-B"]));
         scoped.Accesses.Select(a => a.UnitId).ShouldBe(["HT-B"]);
         scoped.ByUnit.Select(u => u.UnitId).ShouldBe(["HT-B"]);
 
-        var ranged = await ClientLogExtract.RunAsync(scenario.Store, new ClientLogExtractParameters(K1, new LocalDate(2026, 2, 4), new LocalDate(2026, 3, 31)));
+        var ranged = await ClientLogExtractReport.RunAsync(scenario.Store, new ClientLogExtractParameters(K1, new LocalDate(2026, 2, 4), new LocalDate(2026, 3, 31)));
         ranged.Accesses.Select(a => a.At).ShouldBe([Local(2026, 2, 10, 10), Local(2026, 3, 31, 23, 30)], "the last local day includes 23:30");
 
-        await Should.ThrowAsync<ArgumentException>(() => ClientLogExtract.RunAsync(scenario.Store, new ClientLogExtractParameters("19300101-0003", Jan1, Jan1)));
+        await Should.ThrowAsync<ArgumentException>(() => ClientLogExtractReport.RunAsync(scenario.Store, new ClientLogExtractParameters("19300101-0003", Jan1, Jan1)));
     }
 
     private static string[] Table(PublicStatisticsModel m, string title) =>

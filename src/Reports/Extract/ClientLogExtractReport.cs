@@ -56,7 +56,7 @@ public sealed record ClientLogExtractModel(string ClientId, LocalDate From, Loca
 /// The client log extract (loggutdrag): which units accessed a client's record and when, from the access timeline
 /// (indexed by client and time). Successful accesses only: a refused attempt opened nothing.
 /// </summary>
-public static class ClientLogExtract
+public static class ClientLogExtractReport
 {
     /// <summary>Normalises and validates a personnummer; throws <see cref="ArgumentException"/> for one that is not.</summary>
     public static string NormaliseClient(string text, LocalDate today)
