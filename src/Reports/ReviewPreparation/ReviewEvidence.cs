@@ -43,7 +43,8 @@ public static class ReviewEvidence
         var clients = items.Select(i => i.ClientId).OfType<string>().Distinct().ToArray();
         var enrollments = await StoreSql.QueryAsync(store, $"""
             select client_id, unit_id, valid_from, valid_to from {s}.lc_ref_enrollments where client_id = any($1) order by client_id, valid_from
-            """, r => new Enrollment(r.GetString(0), r.GetString(1), r.GetFieldValue<LocalDate>(2), r.IsDBNull(3) ? null : r.GetFieldValue<LocalDate>(3)), ct, clients);
+            """, r => new Enrollment(r.GetString(0), r.GetString(1), r.GetFieldValue<LocalDate>(2), r.IsDBNull(3) ? null : r.GetFieldValue<LocalDate>(3)),
+            ct, (object)clients); // one array parameter, not params-expanded into one parameter per client
         var shifts = await StoreSql.QueryAsync(store, $"""
             select distinct s.user_id, s.unit_id, s.start_at, s.end_at
             from unnest($1::text[], $2::date[]) k(user_id, local_day)

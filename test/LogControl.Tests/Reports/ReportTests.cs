@@ -156,3 +156,38 @@ public sealed class ReportTests(ReportScenario scenario) : IClassFixture<ReportS
         Table(y, "Åtkomster till journaler").ShouldBe(["2026|11", "Totalt|11"], "the year as in the quarterly table: the same cells hidden");
     }
 }
+
+/// <summary>The review page's evidence queries on a scope drawn by the review workflow itself.</summary>
+public sealed class ReviewEvidenceTests(ReportScenario scenario) : IClassFixture<ReportScenario>
+{
+    [Fact]
+    public async Task every_item_gets_its_accesses_with_the_explanation_and_the_clients_enrollments()
+    {
+        var store = scenario.Store;
+        var id = Guid.NewGuid();
+        var upTo = await LogControl.Projections.StoreSql.HighWaterAsync(store, CancellationToken.None);
+        var (items, rule) = await LogControl.Workflow.Reviews.ReviewScope.DrawAsync(store, "HT-A", new LocalDate(2026, 1, 1), new LocalDate(2026, 6, 30), 7, upTo);
+        var review = new LogControl.Workflow.Reviews.Review();
+        review.Apply(new LogControl.Workflow.Reviews.ReviewScheduled(id, "HT-A", LogControl.Workflow.Reviews.ReviewKind.Periodic,
+            new LocalDate(2026, 1, 1), new LocalDate(2026, 6, 30), new LocalDate(2026, 7, 1), new LocalDate(2026, 7, 30), Local(2026, 7, 1)));
+        review.Apply(new LogControl.Workflow.Reviews.ReviewScopeDrawn(id, items, rule, Local(2026, 7, 2)));
+
+        var evidence = await LogControl.Reports.ReviewPreparation.ReviewEvidence.LoadAsync(store, review);
+        evidence.Items.Select(i => i.ItemId).ShouldBe(review.ItemOrder);
+        foreach (var (item, ev) in items.Zip(evidence.Items))
+            ev.Accesses.Select(a => a.SourceRef).ShouldBe(item.SourceEventIds, ignoreOrder: true);
+
+        // A2's access to K2 (a client of HT-B) on 1 April: nothing explained it; K2's enrollment is at HT-B.
+        var anomaly = evidence.Items.Single(i => i.ItemId.StartsWith("A:"));
+        anomaly.Accesses.Select(a => $"{a.UserId}|{a.ClientId}|{a.At}|{a.Explanation?.ToString() ?? "-"}").ShouldBe([$"A2|{K2}|{Local(2026, 4, 1, 0, 30)}|-"]);
+        anomaly.ClientEnrollments.Select(e => $"{e.UnitId}|{e.From:uuuu-MM-dd}|{e.To}").ShouldBe(["HT-B|2025-01-01|"]);
+        anomaly.ShiftsAround.ShouldBeEmpty("the scenario has no shifts");
+        // The sample: one of HT-A's two users, one local day of their accesses, each with the explanation detection found
+        // (K1 is HT-A's client: its enrollment at the user's own unit; K2 is not: nothing).
+        var sample = evidence.Items.Single(i => i.ItemId.StartsWith("S:"));
+        sample.Accesses.ShouldNotBeEmpty();
+        sample.Accesses.Select(a => (a.UserId, Domain.Time.SwedishTime.DateOf(a.At))).Distinct().Count().ShouldBe(1);
+        foreach (var a in sample.Accesses)
+            a.Explanation.ShouldBe(a.ClientId == K1 ? LogControl.Projections.Detection.ExplanationKind.EnrollmentAtOwnUnit : null);
+    }
+}
