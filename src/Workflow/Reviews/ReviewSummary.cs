@@ -27,8 +27,9 @@ public sealed class ReviewSummary
     public int Findings { get; set; }
     public int Escalated { get; set; }
     public bool Overdue { get; set; }
-    /// <summary>The current verdict per item, so a correction moves the counts.</summary>
-    public Dictionary<string, Verdict> Verdicts { get; set; } = new();
+    /// <summary>The items whose current verdict is unjustified (usually none), so a correction moves the count either way.
+    /// Only these are kept: every report reads every summary, so the document stays a few hundred bytes.</summary>
+    public List<string> UnjustifiedItems { get; set; } = [];
 
     public bool Open => SignedOffAt == null;
     public bool OnTime => SignedOffOn is { } d && d <= DueOn;
@@ -49,8 +50,9 @@ public sealed class ReviewSummary
 
     private void Judge(string itemId, Verdict verdict)
     {
-        Verdicts[itemId] = verdict;
-        Findings = Verdicts.Values.Count(v => v == Verdict.Unjustified);
+        UnjustifiedItems.Remove(itemId);
+        if (verdict == Verdict.Unjustified) UnjustifiedItems.Add(itemId);
+        Findings = UnjustifiedItems.Count;
     }
 }
 
