@@ -5,7 +5,7 @@ public enum CellStatus
     Visible,
     /// <summary>A count of 1–4: shown as "&lt;5".</summary>
     Primary,
-    /// <summary>Hidden only so that a primary cell cannot be worked out from the others: shown as "..".</summary>
+    /// <summary>Hidden so that a small count cannot be worked out from the others: shown as "..", a non-zero count of any size.</summary>
     Secondary,
 }
 
@@ -22,7 +22,7 @@ public sealed record SumRelation(int Total, IReadOnlyList<int> Parts)
 /// Primary: every count from 1 to 4 is hidden (0 stays visible: it describes nobody). Secondary: cells are then
 /// hidden, smallest non-zero first, until (1) no hidden cell is determined by the published cells through the
 /// relations (exact linear algebra over every relation together, not only line by line), and (2) within any one
-/// relation the hidden cells are not pinned by what a reader knows of them (primary 1–4, secondary ≥ 5): their
+/// relation the hidden cells are not pinned by what a reader knows of them ("<5": 1–4, "..": 1 or more): their
 /// known sum is neither the smallest nor the largest sum those bounds allow.
 /// </summary>
 public static class SmallCountSuppression
@@ -41,7 +41,13 @@ public static class SmallCountSuppression
             var unsafeRelation = relations.FirstOrDefault(r => !RelationSafe(values, status, r));
             if (unsafeRelation != null)
             {
-                if (!HideSmallest(values, status, unsafeRelation.Cells)) return status;
+                // Its own cells first.
+                if (HideSmallest(values, status, unsafeRelation.Cells)) continue;
+                // Every cell hidden and still pinned: small parts adding up to a small total ("<5" = 4 over four "<5" parts
+                // says each is 1). Only a looser bound helps: the total is shown as ".." (hidden, any size) instead of "<5".
+                if (status[unsafeRelation.Total] == CellStatus.Primary) { status[unsafeRelation.Total] = CellStatus.Secondary; continue; }
+                var from = unsafeRelation.Cells.First(c => status[c] != CellStatus.Visible);
+                if (!HideNear(values, status, byCell, from)) return status;
                 continue;
             }
             // Then the whole system: a hidden cell may still follow from several relations together.
@@ -94,13 +100,13 @@ public static class SmallCountSuppression
         // Put the relation as Σ sign·x = 0 with the total negative; the hidden terms' signed sum is known.
         long Sign(int c) => c == r.Total ? -1 : 1;
         long known = hidden.Sum(c => Sign(c) * values[c]);
-        // The least and the most the signed sum could be; a secondary cell (≥ 5) has no upper bound.
+        // The least and the most the signed sum could be: "<5" is 1–4, ".." is 1 or more (a hidden cell is never 0).
         long lo = 0, hi = 0;
         bool loOpen = false, hiOpen = false;
         foreach (var c in hidden)
         {
             var primary = status[c] == CellStatus.Primary;
-            long min = primary ? 1 : Threshold, max = Threshold - 1;
+            long min = 1, max = Threshold - 1;
             if (Sign(c) > 0) { lo += min; if (primary) hi += max; else hiOpen = true; }
             else { hi -= min; if (primary) lo -= max; else loOpen = true; }
         }
