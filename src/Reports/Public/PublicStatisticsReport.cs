@@ -20,7 +20,7 @@ public sealed record PublicStatisticsModel(TrendsParameters Parameters, IReadOnl
         var p = Parameters;
         var tables = Tables.Select(t => new ReportTable(t.Title,
             t.Columns.Select((c, i) => new ReportColumn(c, i > 0)).ToList(),
-            t.Rows.Select(r => (IReadOnlyList<object?>)r.Cells.Select(c => (object?)c.Display).Prepend(r.Label).ToList()).ToList(),
+            t.Rows.Select(r => (IReadOnlyList<object?>)r.Cells.Select(c => c.Value is { } v ? v : (object?)c.Display).Prepend(r.Label).ToList()).ToList(),
             t.Rows.Select((r, i) => (r, i)).Where(x => x.r.Kind != GridRowKind.Detail).Select(x => x.i).ToHashSet())).ToList();
         return new ReportDocument($"Offentlig statistik per {(p.Period == PeriodKind.Year ? "år" : "kvartal")}: loggkontroll i vård och omsorg",
             [("Period", $"{p.From:uuuu-MM-dd} – {p.To:uuuu-MM-dd}"), ("Enheter", UnitScope.Describe(p.Units)), ("Per dag", $"{p.AsOf:uuuu-MM-dd}")],
