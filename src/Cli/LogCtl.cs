@@ -37,6 +37,7 @@ public static partial class LogCtl
                 ("prove", _) => await Prove(args, cts.Token),
                 ("verify-proof", _) => VerifyProof(args),
                 ("archive", _) => await Archive(args, cts.Token),
+                ("report", _) => await Report(args, cts.Token),
                 ("help", _) or ("", _) or ("--help", _) => Help(),
                 _ => Fail($"unknown verb '{string.Join(' ', argv)}' (try: logctl help)"),
             };
@@ -93,6 +94,8 @@ public static partial class LogCtl
               prove EVENT [--out FILE]    inclusion proof of one event (sequence number or event id)
               verify-proof FILE [--public-key F]   check an inclusion proof offline, without a database
               archive --before DATE [--dry-run]    move events older than five years out of the hot table
+              report compliance|trends|comparison|extract|public [--format csv|html] [--out F] [--from D] [--to D]
+                     [--unit U] [--client PNR] [--period year|quarter] [--as-of D] [--actor WHO]   reports (docs/REPORTS.md)
 
             Every verb takes --db CONNECTION_STRING (or $LOGCONTROL_DB) to use an existing PostgreSQL.
             """);

@@ -50,7 +50,7 @@ internal sealed partial class GenerationRun
     public GenerationRun(GeneratorOptions o)
     {
         _o = o;
-        _p = ScaleProfile.For(o.Scale);
+        _p = ScaleProfile.For(o.Scale) is var profile && o.Weeks is { } weeks ? profile with { Days = weeks * 7 } : profile;
         _out = Path.GetFullPath(o.OutDir);
         _plan = new Random(Time.SubSeed(o.Seed, 3));
         _day = new Random(Time.SubSeed(o.Seed, 4));

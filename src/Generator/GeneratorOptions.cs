@@ -6,7 +6,8 @@ namespace LogControl.Generator;
 public enum Scale { Small, Medium, Large }
 
 /// <summary>What to generate: the same seed and scale always give byte-identical files in <see cref="OutDir"/>.</summary>
-public sealed record GeneratorOptions(int Seed, Scale Scale, string OutDir)
+/// <param name="Weeks">Overrides the scale's period length (same start and size); the reports benchmark uses it to reach ~2M accesses.</param>
+public sealed record GeneratorOptions(int Seed, Scale Scale, string OutDir, int? Weeks = null)
 {
     public static Scale ParseScale(string? text) => (text ?? "small").Trim().ToLowerInvariant() switch
     {

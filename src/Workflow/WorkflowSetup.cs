@@ -10,6 +10,8 @@ public static class WorkflowSetup
         // Each slice registers its aggregate here (one line each).
         opts.Projections.Snapshot<Reviews.Review>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         opts.Projections.Snapshot<Reviews.UnitReviewSettings>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
+        // The reviews' dates and counts without their items: what compliance and trend reports read.
+        opts.Projections.Snapshot<Reviews.ReviewSummary>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         Investigations.InvestigationsSetup.Configure(opts);
         Accounts.AccountSetup.Configure(opts);
     }

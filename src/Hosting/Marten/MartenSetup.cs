@@ -70,6 +70,7 @@ public static class MartenSetup
         ]);
 
         opts.Events.AddEventTypes([typeof(AnomalyDetected), typeof(AnomalyEvidenceChanged), typeof(AnomalyRetracted)]);
+        opts.Events.MapEventType<LogControl.Domain.Audit.PersonalDataViewed>("personal_data_viewed");
 
         LogControl.Workflow.WorkflowSetup.Configure(opts);
 
