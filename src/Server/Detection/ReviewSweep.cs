@@ -10,12 +10,20 @@ namespace LogControl.Server.Detection;
 /// became due, raises overdue events and opens immediate reviews on critical anomalies where configured.
 /// The sweep is idempotent (stream ids derive from unit and period), so running it often is harmless.
 /// </summary>
-public sealed class ReviewSweep(IMessageBus bus, Microsoft.Extensions.Configuration.IConfiguration config, ILogger<ReviewSweep> logger) : BackgroundService
+public sealed class ReviewSweep(IMessageBus bus, Marten.IDocumentStore store, Microsoft.Extensions.Configuration.IConfiguration config, ILogger<ReviewSweep> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Reviews stored before the compliance read model existed get their summary once (idempotent).
+        try
+        {
+            var filled = await ReviewSummaries.BackfillAsync(store, stoppingToken);
+            if (filled > 0) logger.LogInformation("Review summaries filled in for {Count} earlier reviews", filled);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+        catch (Exception ex) { logger.LogWarning(ex, "Review summary backfill failed; compliance may miss reviews stored before it existed"); }
         // Tests that drive the sweep themselves (with a clock they control) switch the background one off.
         if (string.Equals(config["Reviews:Sweep"], "false", StringComparison.OrdinalIgnoreCase)) return;
         while (!stoppingToken.IsCancellationRequested)
