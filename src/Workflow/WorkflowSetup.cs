@@ -12,5 +12,6 @@ public static class WorkflowSetup
         opts.Projections.Snapshot<Reviews.UnitReviewSettings>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         Investigations.InvestigationsSetup.Configure(opts);
         Accounts.AccountSetup.Configure(opts);
+        opts.Events.AddEventType<Audit.PersonalDataViewed>();
     }
 }
