@@ -60,6 +60,7 @@ public sealed class ReviewModel(IDocumentStore store, IMessageBus bus, IClock cl
             if (review == null) return NotFound();
             if (!(await authorization.AuthorizeAsync(User, Policies.Write)).Succeeded) return StatusCode(403);
             if (managerOnly && !Actor.ManagesUnit(review.UnitId)) return StatusCode(403);
+            Review = review; // for the anchor to return to
         }
         try
         {
