@@ -66,7 +66,7 @@ public static class AccessChart
         var clients = accesses.Select(a => a.ClientId).Distinct().Count();
         var unexplained = accesses.Count(a => !a.Failed && a.Explanation == null);
         var failed = accesses.Count(a => a.Failed);
-        return $"Diagram: {accesses.Count} åtkomster till {clients} brukare mellan {Sv.Time(accesses.Min(a => a.OccurredAt))} och " +
+        return $"Diagram: {Sv.Count(accesses.Count, "åtkomst", "åtkomster")} till {clients} brukare mellan {Sv.Time(accesses.Min(a => a.OccurredAt))} och " +
                $"{Sv.Time(accesses.Max(a => a.OccurredAt))}; {unexplained} utan förklaring av en vårdrelation, {failed} misslyckade. Samma uppgifter finns i tabellen nedan.";
     }
 }

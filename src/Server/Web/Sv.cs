@@ -15,6 +15,9 @@ public static class Sv
     private static readonly LocalDateTimePattern TimePattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd HH:mm");
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.CreateWithInvariantCulture("uuuu-MM-dd");
 
+    /// <summary>"1 åtkomst", "2 åtkomster".</summary>
+    public static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
+
     public static string Time(Instant at) => TimePattern.Format(at.InZone(SwedishTime.Zone).LocalDateTime);
     public static string Time(Instant? at) => at is { } a ? Time(a) : "–";
     public static string Date(LocalDate d) => DatePattern.Format(d);
