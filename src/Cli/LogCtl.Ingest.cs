@@ -69,6 +69,12 @@ public static partial class LogCtl
         }
 
         var rate = totals.Rows / Math.Max(sw.Elapsed.TotalSeconds, 0.001);
+        // Tamper evidence right after the rows land, so a later change to them can be told (docs/INTEGRITY.md).
+        if (!args.Has("no-checkpoint"))
+        {
+            var extension = await CheckpointAsync(store, IntegritySettingsFor(args), log, ct);
+            if (extension.Checkpoint is { } c) Console.WriteLine($"checkpoint size={c.Size} last_seq={c.LastSeq} root={c.RootHex[..16]}");
+        }
         Console.WriteLine($"files={totals.Files} unreadable={totals.UnreadableFiles} skipped={totals.Skipped} elapsed={sw.Elapsed.TotalSeconds:0.0}s rate={rate:0}/s");
         Console.WriteLine(totals.ToString());
         if (totals.Files == 0) return Fail("nothing could be read");

@@ -30,6 +30,11 @@ public static partial class LogCtl
                 ("sources", _) => await Sources(args, cts.Token),
                 ("users", _) => await Users(args, cts.Token),
                 ("demo", _) => await Demo(args, cts.Token),
+                ("checkpoint", _) => await Checkpoint(args, cts.Token),
+                ("verify", _) => await Verify(args, cts.Token),
+                ("prove", _) => await Prove(args, cts.Token),
+                ("verify-proof", _) => VerifyProof(args),
+                ("archive", _) => await Archive(args, cts.Token),
                 ("help", _) or ("", _) or ("--help", _) => Help(),
                 _ => Fail($"unknown verb '{string.Join(' ', argv)}' (try: logctl help)"),
             };
@@ -78,6 +83,12 @@ public static partial class LogCtl
               demo [--no-serve] [--urls URL]
                                           generate, ingest and summarise sample data, then serve the web UI with
                                           printed demo logins until Ctrl+C (--no-serve: stop after the summary)
+              checkpoint                  extend the tamper evidence over all stored events and sign a checkpoint
+              verify [--public-key F] [--checkpoints DIR]
+                                          recompute the event history and check it against the signed checkpoints
+              prove EVENT [--out FILE]    inclusion proof of one event (sequence number or event id)
+              verify-proof FILE [--public-key F]   check an inclusion proof offline, without a database
+              archive --before DATE [--dry-run]    move events older than five years out of the hot table
 
             Every verb takes --db CONNECTION_STRING (or $LOGCONTROL_DB) to use an existing PostgreSQL.
             """);
@@ -160,7 +171,8 @@ public sealed class Args
         if (value != null) (_all.TryGetValue(name, out var list) ? list : _all[name] = []).Add(value);
     }
 
-    private static bool IsSwitch(string name) => name is "no-progress" or "quiet" or "no-serve" or "wait" or "password-stdin";
+    private static bool IsSwitch(string name) => name is "no-progress" or "quiet" or "no-serve" or "wait" or "password-stdin"
+        or "no-checkpoint" or "dry-run";
 
     public string Verb { get; }
     public string SubVerb { get; }

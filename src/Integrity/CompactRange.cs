@@ -11,6 +11,20 @@ public sealed class CompactRange
 
     public long Size { get; private set; }
 
+    /// <summary>The perfect subtree roots, largest first: with <see cref="Size"/>, all that is needed to continue later.</summary>
+    public IReadOnlyList<byte[]> Peaks => _peaks;
+
+    /// <summary>Continues a range saved as its size and peaks (e.g. next to the last checkpoint).</summary>
+    public static CompactRange Restore(long size, IReadOnlyList<byte[]> peaks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        if (peaks.Count != System.Numerics.BitOperations.PopCount((ulong)size) || peaks.Any(p => p is not { Length: MerkleTree.HashSize }))
+            throw new ArgumentException("The peaks do not match the size: one 32-byte hash per set bit of the size.", nameof(peaks));
+        var range = new CompactRange { Size = size };
+        range._peaks.AddRange(peaks.Select(p => (byte[])p.Clone()));
+        return range;
+    }
+
     /// <summary>Appends one leaf hash (see <see cref="MerkleTree.LeafHash"/>).</summary>
     public void Append(byte[] leafHash)
     {

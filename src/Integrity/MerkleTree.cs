@@ -51,34 +51,41 @@ public static class MerkleTree
         return root;
     }
 
+    /// <summary>MTH(D[start:start+count]) of a tree held elsewhere (e.g. <see cref="MerkleLevels"/>).</summary>
+    public delegate byte[] SubtreeHash(long start, long count);
+
     /// <summary>PATH(m, D[n]) (§2.1.3.1): the audit path for the leaf at <paramref name="index"/>, leaf side first.</summary>
     public static IReadOnlyList<byte[]> InclusionProof(IReadOnlyList<byte[]> leafHashes, int index)
     {
         ArgumentNullException.ThrowIfNull(leafHashes);
+        return InclusionProof(index, leafHashes.Count, ListSubtree(leafHashes));
+    }
+
+    /// <summary>PATH over a tree of <paramref name="treeSize"/> leaves whose subtree hashes come from <paramref name="subtree"/>.</summary>
+    public static IReadOnlyList<byte[]> InclusionProof(long index, long treeSize, SubtreeHash subtree)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, leafHashes.Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, treeSize);
 
         // The recursion appends the sibling after the sub-path, so walking top-down collects
         // siblings root side first; reverse at the end to get the RFC order.
         var path = new List<byte[]>();
-        int start = 0, count = leafHashes.Count, m = index;
+        long start = 0, count = treeSize, m = index;
         while (count > 1)
         {
             var k = SplitPoint(count);
-            var sibling = new byte[HashSize];
             if (m < k)
             {
-                Subtree(leafHashes, start + k, count - k, sibling);
+                path.Add(subtree(start + k, count - k));
                 count = k;
             }
             else
             {
-                Subtree(leafHashes, start, k, sibling);
+                path.Add(subtree(start, k));
                 start += k;
                 count -= k;
                 m -= k;
             }
-            path.Add(sibling);
         }
         path.Reverse();
         return path;
@@ -91,43 +98,49 @@ public static class MerkleTree
     public static IReadOnlyList<byte[]> ConsistencyProof(IReadOnlyList<byte[]> leafHashes, int m)
     {
         ArgumentNullException.ThrowIfNull(leafHashes);
+        return ConsistencyProof(m, leafHashes.Count, ListSubtree(leafHashes));
+    }
+
+    /// <summary>PROOF(m, D[n]) over a tree whose subtree hashes come from <paramref name="subtree"/>.</summary>
+    public static IReadOnlyList<byte[]> ConsistencyProof(long m, long n, SubtreeHash subtree)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(m);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(m, leafHashes.Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(m, n);
 
         // SUBPROOF(m, D[start:start+count], b), unrolled: as for PATH, siblings come out root side first.
         var proof = new List<byte[]>();
-        int start = 0, count = leafHashes.Count;
+        long start = 0, count = n;
         var b = true;
         while (m != count)
         {
             var k = SplitPoint(count);
-            var sibling = new byte[HashSize];
             if (m <= k)
             {
-                Subtree(leafHashes, start + k, count - k, sibling);
+                proof.Add(subtree(start + k, count - k));
                 count = k;
             }
             else
             {
-                Subtree(leafHashes, start, k, sibling);
+                proof.Add(subtree(start, k));
                 start += k;
                 count -= k;
                 m -= k;
                 b = false;
             }
-            proof.Add(sibling);
         }
         // SUBPROOF(m, D[m], false) = {MTH(D[m])}: the old tree is not a complete subtree of the
         // new one at this point, so the verifier needs its hash.
-        if (!b)
-        {
-            var node = new byte[HashSize];
-            Subtree(leafHashes, start, count, node);
-            proof.Add(node);
-        }
+        if (!b) proof.Add(subtree(start, count));
         proof.Reverse();
         return proof;
     }
+
+    private static SubtreeHash ListSubtree(IReadOnlyList<byte[]> leaves) => (start, count) =>
+    {
+        var node = new byte[HashSize];
+        Subtree(leaves, checked((int)start), checked((int)count), node);
+        return node;
+    };
 
     /// <summary>Verifies an inclusion proof as in §2.1.3.2. Returns false, never throws, on malformed input.</summary>
     public static bool VerifyInclusion(long index, long treeSize, byte[]? leafHash, IReadOnlyList<byte[]>? proof, byte[]? rootHash)
@@ -216,6 +229,8 @@ public static class MerkleTree
 
     /// <summary>The largest power of two strictly smaller than <paramref name="n"/> (n &gt; 1): where MTH splits.</summary>
     internal static int SplitPoint(int n) => 1 << (BitOperations.Log2((uint)(n - 1)));
+
+    internal static long SplitPoint(long n) => 1L << (BitOperations.Log2((ulong)(n - 1)));
 
     /// <summary>MTH(D[start:start+count]) written to <paramref name="destination"/>; recursion over ranges, no list copies.</summary>
     private static void Subtree(IReadOnlyList<byte[]> leaves, int start, int count, Span<byte> destination)

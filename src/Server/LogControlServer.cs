@@ -61,6 +61,7 @@ public static class LogControlServer
         builder.Services.AddHostedService<Detection.ReviewSweep>();
         builder.Services.AddHostedService<Detection.DaemonLease>();
         builder.Services.AddHostedService<Detection.AnomalyPublishing>();
+        builder.Services.AddHostedService<Integrity.IntegrityCheckpointing>();
         // The API speaks NodaTime (ISO dates and instants) and enum names, like the event store's JSON.
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

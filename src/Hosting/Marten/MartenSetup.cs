@@ -72,6 +72,7 @@ public static class MartenSetup
         opts.Storage.ExtendedSchemaObjects.Add(AccessTimeline.Table(Schema));
         foreach (var table in ReferenceHistoryWriter.Tables(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
         foreach (var table in DetectionTables.All(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
+        foreach (var table in Integrity.IntegrityTables.All(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
         if (withAsyncProjections)
         {
             // One projection reads facts and accesses in event order, so an access is always judged against the

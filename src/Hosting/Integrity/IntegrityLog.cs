@@ -1,0 +1,180 @@
+using LogControl.Integrity;
+using Marten;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LogControl.Hosting.Integrity;
+
+/// <summary>
+/// Extends the tamper evidence over newly stored events: gives each a dense leaf index, appends its leaf
+/// hash and signs a checkpoint of the new tree, in the database and in the external log. Runs after ingest
+/// (CLI) and every few seconds in the server; ingest itself never waits for it.
+/// </summary>
+public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, ExternalCheckpointLog external, IClock clock, ILogger? logger = null)
+{
+    public const long LockKey = 0x4C43_494E_5447; // "LCINTG": one extender at a time, across processes
+    private readonly ILogger _log = logger ?? NullLogger.Instance;
+    private string Schema => store.Options.Events.DatabaseSchemaName;
+
+    /// <summary>How long to wait for transactions that may still hold lower sequence numbers before giving up this round.</summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public sealed record Extension(long Added, Checkpoint? Checkpoint);
+
+    public async Task<Extension> ExtendAsync(CancellationToken ct)
+    {
+        await using var conn = store.Storage.Database.CreateConnection();
+        await conn.OpenAsync(ct);
+        await Exec(conn, $"select pg_advisory_lock({LockKey})", ct);
+        try
+        {
+            var ceiling = await SettledCeilingAsync(conn, ct);
+            var (range, lastSeq) = await FrontierAsync(conn, ct);
+            var added = 0L;
+            Checkpoint? checkpoint = null;
+
+            await using var writeConn = store.Storage.Database.CreateConnection();
+            await writeConn.OpenAsync(ct);
+            await using var tx = await writeConn.BeginTransactionAsync(ct);
+            var withArchive = await EventLeafSource.ArchiveExistsAsync(conn, Schema, ct);
+            while (lastSeq < ceiling)
+            {
+                var page = await EventLeafSource.ReadAsync(conn, Schema, withArchive, lastSeq, ceiling, 20_000, ct);
+                if (page.Count == 0) break;
+                await using (var copy = await writeConn.BeginBinaryImportAsync(
+                                 $"copy {Schema}.{IntegrityTables.Leaves} (leaf_index, seq_id, event_id, leaf_hash) from stdin (format binary)", ct))
+                {
+                    foreach (var e in page)
+                    {
+                        var hash = e.Hash();
+                        copy.StartRow();
+                        copy.Write(range.Size, NpgsqlDbType.Bigint);
+                        copy.Write(e.Seq, NpgsqlDbType.Bigint);
+                        copy.Write(e.Id, NpgsqlDbType.Uuid);
+                        copy.Write(hash, NpgsqlDbType.Bytea);
+                        range.Append(hash);
+                    }
+                    await copy.CompleteAsync(ct);
+                }
+                added += page.Count;
+                lastSeq = page[^1].Seq;
+            }
+
+            if (added > 0)
+            {
+                checkpoint = signer.Sign(range.Size, range.Root(), lastSeq, clock.GetCurrentInstant());
+                await using var cmd = new NpgsqlCommand(
+                    $"insert into {Schema}.{IntegrityTables.Checkpoints} (tree_size, root_hash, last_seq, signed_at_micros, key_id, signature, frontier) " +
+                    "values ($1, $2, $3, $4, $5, $6, $7)", writeConn, tx);
+                cmd.Parameters.AddWithValue(checkpoint.Size);
+                cmd.Parameters.AddWithValue(checkpoint.Root);
+                cmd.Parameters.AddWithValue(checkpoint.LastSeq);
+                cmd.Parameters.AddWithValue(checkpoint.Time.ToUnixTimeTicks() / 10);
+                cmd.Parameters.AddWithValue(checkpoint.KeyId);
+                cmd.Parameters.AddWithValue(checkpoint.Signature);
+                cmd.Parameters.AddWithValue(range.Peaks.SelectMany(p => p).ToArray());
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+
+            // After the commit, and for any earlier checkpoint a crash kept from the file: the external log
+            // never holds a checkpoint the database does not.
+            await SyncExternalAsync(conn, ct);
+            if (checkpoint != null)
+                _log.LogInformation("Integrity checkpoint: {Size} events up to sequence {LastSeq}, root {Root}",
+                    checkpoint.Size, checkpoint.LastSeq, checkpoint.RootHex[..16]);
+            return new Extension(added, checkpoint);
+        }
+        finally
+        {
+            await Exec(conn, $"select pg_advisory_unlock({LockKey})", CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The highest sequence number below which no event can still appear. Sequence numbers are drawn before
+    /// the rows commit, so a transaction that drew a lower number may commit after a higher one is visible.
+    /// Every such transaction started before we read the sequence; once all transactions older than that
+    /// moment have ended, every number up to it is either stored or lost for good (a rolled-back batch).
+    /// </summary>
+    private async Task<long> SettledCeilingAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        long drawn;
+        await using (var cmd = new NpgsqlCommand($"select case when is_called then last_value else 0 end from {Schema}.mt_events_sequence", conn))
+            drawn = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        // Kept as text and compared on the server: no client-side time types involved.
+        string since;
+        await using (var cmd = new NpgsqlCommand("select clock_timestamp()::text", conn))
+            since = (string)(await cmd.ExecuteScalarAsync(ct))!;
+
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        while (true)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and xact_start < $1::timestamptz", conn);
+            cmd.Parameters.AddWithValue(since);
+            if ((long)(await cmd.ExecuteScalarAsync(ct))! == 0) return drawn;
+            if (DateTime.UtcNow > deadline)
+            {
+                _log.LogWarning("Integrity: a transaction older than {Timeout} is still open; the checkpoint waits for the next round", SettleTimeout);
+                return 0;
+            }
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>The compact range after the last checkpoint, and the last sequence number it covers.</summary>
+    private async Task<(CompactRange Range, long LastSeq)> FrontierAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"select tree_size, last_seq, frontier, (select count(*) from {Schema}.{IntegrityTables.Leaves}) " +
+            $"from {Schema}.{IntegrityTables.Checkpoints} order by tree_size desc limit 1", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return (new CompactRange(), 0);
+        var size = r.GetInt64(0);
+        var frontier = r.GetFieldValue<byte[]>(2);
+        if (r.GetInt64(3) != size)
+            throw new InvalidOperationException(
+                $"the integrity leaf index holds {r.GetInt64(3)} leaves but the last checkpoint covers {size}: run `logctl verify`");
+        var peaks = Enumerable.Range(0, frontier.Length / MerkleTree.HashSize)
+            .Select(i => frontier.AsSpan(i * MerkleTree.HashSize, MerkleTree.HashSize).ToArray()).ToList();
+        return (CompactRange.Restore(size, peaks), r.GetInt64(1));
+    }
+
+    private async Task SyncExternalAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var externalMax = external.ReadAll().Select(e => e.Checkpoint?.Size ?? 0).DefaultIfEmpty(0).Max();
+        foreach (var c in await CheckpointQueries.LoadAsync(conn, Schema, externalMax, ct))
+        {
+            // Only what we signed ourselves goes out: a row someone wrote into the table would not verify.
+            if (!signer.PublicKey.Verify(c)) { _log.LogError("Integrity: checkpoint {Size} in the database does not verify; not copied out", c.Size); continue; }
+            external.Append(c);
+        }
+    }
+
+    private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
+
+public static class CheckpointQueries
+{
+    public static async Task<List<Checkpoint>> LoadAsync(NpgsqlConnection conn, string schema, long afterSize, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"select tree_size, root_hash, last_seq, signed_at_micros, key_id, signature from {schema}.{IntegrityTables.Checkpoints} " +
+            "where tree_size > $1 order by tree_size", conn);
+        cmd.Parameters.AddWithValue(afterSize);
+        var result = new List<Checkpoint>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            result.Add(new Checkpoint(r.GetInt64(0), r.GetFieldValue<byte[]>(1), r.GetInt64(2),
+                Instant.FromUnixTimeTicks(r.GetInt64(3) * 10), r.GetString(4), r.GetFieldValue<byte[]>(5)));
+        return result;
+    }
+}

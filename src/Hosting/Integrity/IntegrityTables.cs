@@ -1,0 +1,39 @@
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace LogControl.Hosting.Integrity;
+
+/// <summary>
+/// The tamper evidence's own tables. They are not read models: nothing rebuilds them from the events,
+/// because they are what the events are checked against.
+/// </summary>
+public static class IntegrityTables
+{
+    /// <summary>Dense leaf index over the event history: leaf i is the i-th event in sequence order.</summary>
+    public const string Leaves = "lc_integrity_leaves";
+    public const string Checkpoints = "lc_integrity_checkpoints";
+    /// <summary>Events moved out of mt_events by retention; same columns, still verified.</summary>
+    public const string Archive = "lc_event_archive";
+
+    public static IEnumerable<Table> All(string schema)
+    {
+        var leaves = new Table(new PostgresqlObjectName(schema, Leaves));
+        leaves.AddColumn<long>("leaf_index").AsPrimaryKey();
+        leaves.AddColumn<long>("seq_id").NotNull();
+        leaves.AddColumn<Guid>("event_id").NotNull();
+        leaves.AddColumn("leaf_hash", "bytea").NotNull();
+        leaves.Indexes.Add(new IndexDefinition($"ux_{Leaves}_seq") { Columns = ["seq_id"], IsUnique = true });
+        yield return leaves;
+
+        var checkpoints = new Table(new PostgresqlObjectName(schema, Checkpoints));
+        checkpoints.AddColumn<long>("tree_size").AsPrimaryKey();
+        checkpoints.AddColumn("root_hash", "bytea").NotNull();
+        checkpoints.AddColumn<long>("last_seq").NotNull();
+        checkpoints.AddColumn<long>("signed_at_micros").NotNull();
+        checkpoints.AddColumn<string>("key_id").NotNull();
+        checkpoints.AddColumn("signature", "bytea").NotNull();
+        // The compact range (peaks) at this size, so the next extension continues without reading all leaves.
+        checkpoints.AddColumn("frontier", "bytea").NotNull();
+        yield return checkpoints;
+    }
+}
