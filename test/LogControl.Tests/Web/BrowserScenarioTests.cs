@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using LogControl.Tests.Support;
 using LogControl.Workflow.Investigations;
@@ -104,16 +103,21 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         (await error.InnerTextAsync()).ShouldBe("Välj en kategori för varför åtkomsten var motiverad.");
         await ShotAsync(page, "05-fel-visas-vid-formularet.png");
 
-        // Ask the employee, who answers through the API with their own token.
+        // Ask the employee, who answers on their own page (Mina frågor).
         item = page.Locator($"#post-{n}");
         await item.GetByLabel($"Fråga till {WebScenario.NorthEmployee}").FillAsync("Varför öppnade du journalen den 2 mars?");
         await item.GetByRole(AriaRole.Button, new() { Name = "Fråga medarbetaren" }).ClickAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Frågan är skickad till medarbetaren.");
-        using (var api = AuthKit.Anonymous(_s.App))
+        await using (var employeeContext = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }))
         {
-            api.DefaultRequestHeaders.Authorization = new("Bearer", await AuthKit.TokenAsync(api, employee.Username, employee.Password));
-            (await api.PostAsJsonAsync($"/api/reviews/{_s.NorthReview}/items/{Uri.EscapeDataString(anomaly)}/answer", new { text = "Jag sökte fel brukare." }))
-                .EnsureSuccessStatusCode();
+            var e = await LoginAsync(employeeContext, employee);
+            await e.GetByRole(AriaRole.Link, new() { Name = "Svara på frågorna" }).ClickAsync();
+            (await e.Locator(".qa").InnerTextAsync()).ShouldBe("Varför öppnade du journalen den 2 mars?");
+            await e.GetByLabel("Din förklaring").FillAsync("Jag sökte fel brukare.");
+            await ShotAsync(e, "05b-mina-fragor-medarbetare.png");
+            await e.GetByRole(AriaRole.Button, new() { Name = "Skicka svar" }).ClickAsync();
+            (await e.Locator("[role=status]").InnerTextAsync()).ShouldBe("Ditt svar är skickat till din chef.");
+            (await e.Locator(".empty").InnerTextAsync()).ShouldBe("Du har inga obesvarade frågor.");
         }
         await page.ReloadAsync();
         item = page.Locator($"#post-{n}");
