@@ -36,6 +36,16 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         await _s.StopAsync();
     }
 
+    /// <summary>A browser context with generous (bounded) timeouts: the full suite runs many hosts at once on a small CI machine.</summary>
+    private async Task<IBrowserContext> ContextAsync(int width = 1280, int height = 900, bool tablet = false)
+    {
+        var context = await _browser.NewContextAsync(new()
+            { ViewportSize = new() { Width = width, Height = height }, Locale = "sv-SE", IsMobile = tablet, HasTouch = tablet });
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
+        return context;
+    }
+
     private string Url(string path) => new Uri(AuthKit.BaseAddress(_s.App), path).ToString();
 
     private static Task ShotAsync(IPage page, string name) =>
@@ -70,7 +80,7 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         var security = await AuthKit.CreateAccountAsync(store, [Roles.Security], null, "SEC-1", "Sune Säker");
         var employee = await AuthKit.CreateAccountAsync(store, [Roles.Employee], null, WebScenario.NorthEmployee, "Eva Ek");
 
-        await using var laptop = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "sv-SE" });
+        await using var laptop = await ContextAsync();
         var page = await LoginAsync(laptop, manager, "01-logga-in.png");
         (await page.Locator("h1").InnerTextAsync()).ShouldBe("Välkommen, Karin Ek");
         await ShotAsync(page, "02-start-enhetschef.png");
@@ -108,7 +118,7 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         await item.GetByLabel($"Fråga till {WebScenario.NorthEmployee}").FillAsync("Varför öppnade du journalen den 2 mars?");
         await item.GetByRole(AriaRole.Button, new() { Name = "Fråga medarbetaren" }).ClickAsync();
         (await page.Locator("[role=status]").InnerTextAsync()).ShouldBe("Frågan är skickad till medarbetaren.");
-        await using (var employeeContext = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } }))
+        await using (var employeeContext = await ContextAsync())
         {
             var e = await LoginAsync(employeeContext, employee);
             await e.GetByRole(AriaRole.Link, new() { Name = "Svara på frågorna" }).ClickAsync();
@@ -154,7 +164,7 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         await ShotAsync(page, "07-efterlevnad.png");
 
         // The same review on a tablet.
-        await using (var tablet = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 768, Height = 1024 }, IsMobile = true, HasTouch = true }))
+        await using (var tablet = await ContextAsync(768, 1024, tablet: true))
         {
             var t = await LoginAsync(tablet, manager);
             await t.GotoAsync(Url($"/granskningar/{_s.NorthReview}"));
@@ -166,7 +176,7 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         await page.WaitForURLAsync(new Regex("/logga-in"));
 
         // Internal audit: the same review's history, in order, with who and when.
-        await using var auditContext = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var auditContext = await ContextAsync();
         var audit = await LoginAsync(auditContext, auditor);
         await ShotAsync(audit, "08-start-internrevision.png");
         await audit.GotoAsync(Url($"/granskningar/{_s.NorthReview}/historik"));
@@ -192,7 +202,7 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         var now = _s.Clock.Now;
         await _s.App.Services.GetRequiredService<IMessageBus>().InvokeAsync(
             new ConfirmBreach(opened.Id, now - Duration.FromHours(60), "Journal läst utan vårdrelation", security.UserId, now));
-        await using var securityContext = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var securityContext = await ContextAsync();
         var sec = await LoginAsync(securityContext, security);
         await sec.GetByRole(AriaRole.Link, new() { Name = "Utredningar" }).First.ClickAsync();
         (await sec.Locator("#breaches").InnerTextAsync()).ShouldContain("12 timmar kvar");
