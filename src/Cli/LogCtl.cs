@@ -21,9 +21,11 @@ public static partial class LogCtl
                 ("ingest", _) => await Ingest(args, cts.Token),
                 ("quarantine", "list") => await QuarantineList(args, cts.Token),
                 ("quarantine", "export") => await QuarantineExport(args, cts.Token),
-                ("anomalies", "export") => await AnomaliesExport(args, cts.Token),
-                ("anomalies", "list") => await AnomaliesList(args, cts.Token),
+                ("anomalies", "export") => args.Has("as-of") ? await AnomaliesExportAsOf(args, cts.Token) : await AnomaliesExport(args, cts.Token),
+                ("anomalies", "list") => args.Has("as-of") ? await AnomaliesListAsOf(args, cts.Token) : await AnomaliesList(args, cts.Token),
                 ("anomalies", "cases") => await AnomaliesCases(args, cts.Token),
+                ("show", _) => await Show(args, cts.Token),
+                ("projections", "check") => await ProjectionsCheck(args, cts.Token),
                 ("stats", _) => await Stats(args, cts.Token),
                 ("generate", _) => await Generate(args, cts.Token),
                 ("serve", _) => await Serve(args, cts.Token),
@@ -67,7 +69,11 @@ public static partial class LogCtl
               anomalies export --out F [--from D] [--to D] [--unit U]
                                           wait for detection, then export anomalies as NDJSON (contracts/anomalies.md)
               anomalies list [--from D] [--to D] [--unit U] [--user U] [--limit N]
+              anomalies list|export ... --as-of T   the anomalies published by T (no waiting for detection)
               anomalies cases             one line per user with open anomalies, most serious first
+              show review ID | show investigation ID | show reference user|client|unit ID  [--as-of T] [--json]
+                                          the state now, or as known at T (an instant, or a Stockholm local time 2026-03-02T10:00)
+              projections check           rebuild every projection into a shadow schema and compare with the live read models
               stats                       share of patient-record accesses explained, by explanation kind
               generate --out DIR [--seed N] [--scale small|medium|large]
                                           a synthetic municipality with labelled misuse (see src/Generator/README.md)
@@ -171,7 +177,7 @@ public sealed class Args
         if (value != null) (_all.TryGetValue(name, out var list) ? list : _all[name] = []).Add(value);
     }
 
-    private static bool IsSwitch(string name) => name is "no-progress" or "quiet" or "no-serve" or "wait" or "password-stdin"
+    private static bool IsSwitch(string name) => name is "no-progress" or "quiet" or "no-serve" or "wait" or "password-stdin" or "json"
         or "no-checkpoint" or "dry-run";
 
     public string Verb { get; }

@@ -10,7 +10,7 @@ namespace LogControl.Integrity;
 /// <see cref="MerkleTree.LeafHash"/> is what checkpoints commit to.
 /// </summary>
 /// <param name="TimestampMicros">Microseconds since the Unix epoch: PostgreSQL's own precision, so nothing is rounded.</param>
-/// <param name="Data">The jsonb payload as PostgreSQL prints it (jsonb's canonical text: sorted keys, no insignificant space).</param>
+/// <param name="Data">The jsonb payload as PostgreSQL prints it (jsonb's canonical text); absent for events with a binary payload.</param>
 /// <param name="BinaryData">Marten's binary payload (bdata), when the event type is stored that way.</param>
 public sealed record EventLeaf(
     long Seq, Guid Id, Guid StreamId, long Version, string Type, long TimestampMicros, string? Data, byte[]? BinaryData)

@@ -6,8 +6,9 @@ namespace LogControl.Hosting.Integrity;
 /// <summary>Reads stored events as <see cref="EventLeaf"/>s in sequence order: the hot table and the retention archive.</summary>
 public static class EventLeafSource
 {
+    // Binary events carry a placeholder in data that Marten never reads, so only bdata is part of their leaf.
     private const string Columns =
-        "seq_id, id, stream_id, version, type, (extract(epoch from timestamp) * 1000000)::bigint, data::text, bdata";
+        "seq_id, id, stream_id, version, type, timestamp, case when bdata is null then data::text end, bdata";
 
     public static async Task<bool> ArchiveExistsAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
     {
@@ -65,7 +66,7 @@ public static class EventLeafSource
         r.IsDBNull(2) ? Guid.Empty : r.GetGuid(2),
         r.IsDBNull(3) ? 0 : r.GetInt64(3),
         r.IsDBNull(4) ? "" : r.GetString(4),
-        r.IsDBNull(5) ? 0 : r.GetInt64(5),
+        r.IsDBNull(5) ? 0 : (r.GetFieldValue<DateTime>(5).Ticks - DateTime.UnixEpoch.Ticks) / 10,
         r.IsDBNull(6) ? null : r.GetString(6),
         r.IsDBNull(7) ? null : r.GetFieldValue<byte[]>(7));
 }

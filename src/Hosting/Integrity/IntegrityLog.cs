@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LogControl.Hosting.Integrity;
 
@@ -39,29 +38,27 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             await using var writeConn = store.Storage.Database.CreateConnection();
             await writeConn.OpenAsync(ct);
             await using var tx = await writeConn.BeginTransactionAsync(ct);
+            var chunk = await LastChunkAsync(conn, range.Size, ct);
             var withArchive = await EventLeafSource.ArchiveExistsAsync(conn, Schema, ct);
             while (lastSeq < ceiling)
             {
                 var page = await EventLeafSource.ReadAsync(conn, Schema, withArchive, lastSeq, ceiling, 20_000, ct);
                 if (page.Count == 0) break;
-                await using (var copy = await writeConn.BeginBinaryImportAsync(
-                                 $"copy {Schema}.{IntegrityTables.Leaves} (leaf_index, seq_id, event_id, leaf_hash) from stdin (format binary)", ct))
+                foreach (var e in page)
                 {
-                    foreach (var e in page)
+                    var hash = e.Hash();
+                    range.Append(hash);
+                    chunk.Add(e.Seq, e.Id, hash);
+                    if (chunk.Count == IntegrityTables.ChunkSize)
                     {
-                        var hash = e.Hash();
-                        copy.StartRow();
-                        copy.Write(range.Size, NpgsqlDbType.Bigint);
-                        copy.Write(e.Seq, NpgsqlDbType.Bigint);
-                        copy.Write(e.Id, NpgsqlDbType.Uuid);
-                        copy.Write(hash, NpgsqlDbType.Bytea);
-                        range.Append(hash);
+                        await chunk.SaveAsync(writeConn, tx, Schema, ct);
+                        chunk = new LeafChunk(chunk.Number + 1);
                     }
-                    await copy.CompleteAsync(ct);
                 }
                 added += page.Count;
                 lastSeq = page[^1].Seq;
             }
+            if (chunk.Count > 0 && added > 0) await chunk.SaveAsync(writeConn, tx, Schema, ct);
 
             if (added > 0)
             {
@@ -130,7 +127,7 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
     private async Task<(CompactRange Range, long LastSeq)> FrontierAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"select tree_size, last_seq, frontier, (select count(*) from {Schema}.{IntegrityTables.Leaves}) " +
+            $"select tree_size, last_seq, frontier, (select coalesce(sum(cardinality(seq_ids)), 0) from {Schema}.{IntegrityTables.Leaves}) " +
             $"from {Schema}.{IntegrityTables.Checkpoints} order by tree_size desc limit 1", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return (new CompactRange(), 0);
@@ -142,6 +139,23 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
         var peaks = Enumerable.Range(0, frontier.Length / MerkleTree.HashSize)
             .Select(i => frontier.AsSpan(i * MerkleTree.HashSize, MerkleTree.HashSize).ToArray()).ToList();
         return (CompactRange.Restore(size, peaks), r.GetInt64(1));
+    }
+
+    /// <summary>The chunk the next leaf goes into: the stored, partly filled last one, or a new one.</summary>
+    private async Task<LeafChunk> LastChunkAsync(NpgsqlConnection conn, long size, CancellationToken ct)
+    {
+        var chunk = new LeafChunk(size / IntegrityTables.ChunkSize);
+        if (size % IntegrityTables.ChunkSize == 0) return chunk;
+        await using var cmd = new NpgsqlCommand(
+            $"select seq_ids, event_ids, leaf_hashes from {Schema}.{IntegrityTables.Leaves} where chunk = $1", conn);
+        cmd.Parameters.AddWithValue(chunk.Number);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) throw new InvalidOperationException($"integrity leaf chunk {chunk.Number} is missing: run `logctl verify`");
+        var seqs = r.GetFieldValue<long[]>(0);
+        var ids = r.GetFieldValue<Guid[]>(1);
+        var hashes = r.GetFieldValue<byte[]>(2);
+        for (var i = 0; i < seqs.Length; i++) chunk.Add(seqs[i], ids[i], hashes.AsSpan(i * MerkleTree.HashSize, MerkleTree.HashSize).ToArray());
+        return chunk;
     }
 
     private async Task SyncExternalAsync(NpgsqlConnection conn, CancellationToken ct)
@@ -158,6 +172,36 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
     private static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>One row of the leaf index being filled.</summary>
+internal sealed class LeafChunk(long number)
+{
+    private readonly List<long> _seqs = [];
+    private readonly List<Guid> _ids = [];
+    private readonly MemoryStream _hashes = new();
+
+    public long Number { get; } = number;
+    public int Count => _seqs.Count;
+
+    public void Add(long seq, Guid id, byte[] hash)
+    {
+        _seqs.Add(seq);
+        _ids.Add(id);
+        _hashes.Write(hash);
+    }
+
+    public async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"insert into {schema}.{IntegrityTables.Leaves} (chunk, seq_ids, event_ids, leaf_hashes) values ($1, $2, $3, $4) " +
+            "on conflict (chunk) do update set seq_ids = excluded.seq_ids, event_ids = excluded.event_ids, leaf_hashes = excluded.leaf_hashes", conn, tx);
+        cmd.Parameters.AddWithValue(Number);
+        cmd.Parameters.AddWithValue(_seqs.ToArray());
+        cmd.Parameters.AddWithValue(_ids.ToArray());
+        cmd.Parameters.AddWithValue(_hashes.ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -9,8 +9,13 @@ namespace LogControl.Hosting.Integrity;
 /// </summary>
 public static class IntegrityTables
 {
-    /// <summary>Dense leaf index over the event history: leaf i is the i-th event in sequence order.</summary>
+    /// <summary>
+    /// Dense leaf index over the event history: leaf i is the i-th event in sequence order. Stored in chunks of
+    /// <see cref="ChunkSize"/> leaves (arrays of sequence numbers and event ids, concatenated hashes): one row per
+    /// event would cost ingest more than the hashing does.
+    /// </summary>
     public const string Leaves = "lc_integrity_leaves";
+    public const int ChunkSize = 4096;
     public const string Checkpoints = "lc_integrity_checkpoints";
     /// <summary>Events moved out of mt_events by retention; same columns, still verified.</summary>
     public const string Archive = "lc_event_archive";
@@ -18,11 +23,10 @@ public static class IntegrityTables
     public static IEnumerable<Table> All(string schema)
     {
         var leaves = new Table(new PostgresqlObjectName(schema, Leaves));
-        leaves.AddColumn<long>("leaf_index").AsPrimaryKey();
-        leaves.AddColumn<long>("seq_id").NotNull();
-        leaves.AddColumn<Guid>("event_id").NotNull();
-        leaves.AddColumn("leaf_hash", "bytea").NotNull();
-        leaves.Indexes.Add(new IndexDefinition($"ux_{Leaves}_seq") { Columns = ["seq_id"], IsUnique = true });
+        leaves.AddColumn<long>("chunk").AsPrimaryKey(); // leaves chunk * ChunkSize onwards
+        leaves.AddColumn("seq_ids", "bigint[]").NotNull();
+        leaves.AddColumn("event_ids", "uuid[]").NotNull();
+        leaves.AddColumn("leaf_hashes", "bytea").NotNull();
         yield return leaves;
 
         var checkpoints = new Table(new PostgresqlObjectName(schema, Checkpoints));

@@ -198,15 +198,22 @@ public sealed class StoredLeaves
     public static async Task<StoredLeaves> LoadAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
     {
         var leaves = new StoredLeaves();
-        await using var cmd = new NpgsqlCommand($"select leaf_index, seq_id, event_id, leaf_hash from {schema}.{IntegrityTables.Leaves} order by leaf_index", conn);
+        await using var cmd = new NpgsqlCommand($"select chunk, seq_ids, event_ids, leaf_hashes from {schema}.{IntegrityTables.Leaves} order by chunk", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            // A gap in the dense index ends what can be used; the checkpoint comparison then reports it.
-            if (r.GetInt64(0) != leaves.Count) break;
-            leaves.Seq.Add(r.GetInt64(1));
-            leaves.Id.Add(r.GetGuid(2));
-            leaves.Hash.Add(r.GetFieldValue<byte[]>(3));
+            var seqs = r.GetFieldValue<long[]>(1);
+            var ids = r.GetFieldValue<Guid[]>(2);
+            var hashes = r.GetFieldValue<byte[]>(3);
+            // A missing or malformed chunk ends what can be used; the checkpoint comparison then reports it.
+            if (r.GetInt64(0) * IntegrityTables.ChunkSize != leaves.Count || ids.Length != seqs.Length || hashes.Length != seqs.Length * MerkleTree.HashSize)
+                break;
+            for (var i = 0; i < seqs.Length; i++)
+            {
+                leaves.Seq.Add(seqs[i]);
+                leaves.Id.Add(ids[i]);
+                leaves.Hash.Add(hashes.AsSpan(i * MerkleTree.HashSize, MerkleTree.HashSize).ToArray());
+            }
         }
         return leaves;
     }

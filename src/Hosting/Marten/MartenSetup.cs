@@ -33,10 +33,14 @@ public static class MartenSetup
     }
 
     /// <param name="withAsyncProjections">False for short-lived CLI processes that only append: the daemon hosts (server, tests) register them.</param>
-    public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource, bool withAsyncProjections = true)
+    /// <param name="readModelSchema">
+    /// Where documents and read models live; the events always live in <see cref="Schema"/>. Only `projections check` passes
+    /// another: it rebuilds into a shadow schema next to the live read models without touching them.
+    /// </param>
+    public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource, bool withAsyncProjections = true, string readModelSchema = Schema)
     {
         opts.Connection(dataSource);
-        opts.DatabaseSchemaName = Schema;
+        opts.DatabaseSchemaName = readModelSchema;
         opts.Events.DatabaseSchemaName = Schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
 
@@ -69,16 +73,18 @@ public static class MartenSetup
 
         LogControl.Workflow.WorkflowSetup.Configure(opts);
 
-        opts.Storage.ExtendedSchemaObjects.Add(AccessTimeline.Table(Schema));
-        foreach (var table in ReferenceHistoryWriter.Tables(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
-        foreach (var table in DetectionTables.All(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
-        foreach (var table in Integrity.IntegrityTables.All(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
+        opts.Storage.ExtendedSchemaObjects.Add(AccessTimeline.Table(readModelSchema));
+        foreach (var table in ReferenceHistoryWriter.Tables(readModelSchema)) opts.Storage.ExtendedSchemaObjects.Add(table);
+        foreach (var table in DetectionTables.All(readModelSchema)) opts.Storage.ExtendedSchemaObjects.Add(table);
+        // The tamper evidence lives next to the events, never in a shadow read-model schema.
+        if (readModelSchema == Schema)
+            foreach (var table in Integrity.IntegrityTables.All(Schema)) opts.Storage.ExtendedSchemaObjects.Add(table);
         if (withAsyncProjections)
         {
             // One projection reads facts and accesses in event order, so an access is always judged against the
             // reference data that precedes it and again when later facts touch it. Its daemon shard fetches
             // only those event types: not quarantine rows, batch markers or activity without a client.
-            var detection = new ProjectionWrapper<IDocumentOperations, IQuerySession>(new DetectionProjection(Schema), ProjectionLifecycle.Async)
+            var detection = new ProjectionWrapper<IDocumentOperations, IQuerySession>(new DetectionProjection(readModelSchema), ProjectionLifecycle.Async)
             {
                 Name = DetectionProjection.Name,
             };
@@ -88,7 +94,7 @@ public static class MartenSetup
                 // Larger pages: every statement is set-based, so fewer, bigger pages keep up with bulk ingest.
                 o.BatchSize = 5000;
                 o.MaximumHopperSize = 20000;
-                foreach (var table in DetectionTables.Rebuilt(Schema)) o.DeleteDataInTableOnTeardown(table);
+                foreach (var table in DetectionTables.Rebuilt(readModelSchema)) o.DeleteDataInTableOnTeardown(table);
             });
         }
     }
@@ -96,10 +102,10 @@ public static class MartenSetup
     /// <param name="withAsyncProjections">
     /// True when this process runs the daemon itself (store.BuildProjectionDaemonAsync: demo, tests, benchmarks).
     /// </param>
-    public static DocumentStore CreateStore(string connectionString, bool withAsyncProjections = false) =>
+    public static DocumentStore CreateStore(string connectionString, bool withAsyncProjections = false, string readModelSchema = Schema) =>
         DocumentStore.For(opts =>
         {
-            Configure(opts, CreateDataSource(connectionString), withAsyncProjections);
+            Configure(opts, CreateDataSource(connectionString), withAsyncProjections, readModelSchema);
             if (withAsyncProjections) opts.Projections.AsyncMode = DaemonMode.Solo;
         });
 }

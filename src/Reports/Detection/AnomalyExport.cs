@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using LogControl.Domain.Time;
 using LogControl.Projections.Detection;
+using LogControl.Projections.Replay;
 using Marten;
 
 namespace LogControl.Reports.Detection;
@@ -14,6 +15,13 @@ public static class AnomalyExport
     public static async Task<int> WriteAsync(IDocumentStore store, Stream output, AnomalyFilter filter, CancellationToken ct)
     {
         var rows = await new AnomalyQueries(store).ListAsync(filter, ct);
+        await WriteAsync(output, rows.Select(KnownAnomaly.From), ct);
+        return rows.Count;
+    }
+
+    /// <summary>Any list of anomalies in the contract's form, e.g. those known at an instant (<see cref="AnomalyHistory"/>).</summary>
+    public static async Task WriteAsync(Stream output, IEnumerable<KnownAnomaly> rows, CancellationToken ct)
+    {
         foreach (var a in rows)
         {
             using (var w = new Utf8JsonWriter(output, Options))
@@ -39,6 +47,5 @@ public static class AnomalyExport
             output.WriteByte((byte)'\n');
         }
         await output.FlushAsync(ct);
-        return rows.Count;
     }
 }

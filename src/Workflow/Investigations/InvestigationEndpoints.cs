@@ -6,6 +6,7 @@ using LogControl.Projections.Detection;
 using LogControl.Workflow.Security;
 using Marten;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Wolverine;
@@ -77,15 +78,24 @@ public static class InvestigationEndpoints
         return InvestigationQueries.OpenBreachesAsync(session, clock.GetCurrentInstant(), http.RequestAborted);
     }
 
+    /// <summary>
+    /// The case now (<see cref="InvestigationDetails"/>), or with <paramref name="asOf"/> (an ISO instant) as it was known then
+    /// (<see cref="Replay.InvestigationAsOf"/>: the anomalies are those published by then).
+    /// </summary>
     [Authorize(Policy = Policies.Read)]
     [WolverineGet(Base + "/{id}")]
-    public static async Task<InvestigationDetails> Get(Guid id, HttpContext http, IQuerySession session, IDocumentStore store)
+    [ProducesResponseType<InvestigationDetails>(200)]
+    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, IDocumentStore store, string? asOf = null)
     {
         Reader(http);
+        var at = Replay.Replay.ParseAsOf(asOf);
         var investigation = await LoadAsync(session, id, http.RequestAborted);
-        return new InvestigationDetails(investigation, investigation.ClientsConcerned(),
+        if (at != null)
+            return Results.Json(await Replay.Replay.InvestigationDetailsAsync(session, store, id, at.Value, http.RequestAborted)
+                                ?? throw Replay.Replay.NotYet($"Investigation {id}", at.Value), InvestigationJsonAttribute.Options);
+        return Results.Json(new InvestigationDetails(investigation, investigation.ClientsConcerned(),
             await InvestigationQueries.TimelineAsync(store, investigation, http.RequestAborted),
-            await InvestigationQueries.AnomaliesAsync(store, investigation, http.RequestAborted));
+            await InvestigationQueries.AnomaliesAsync(store, investigation, http.RequestAborted)), InvestigationJsonAttribute.Options);
     }
 
     [Authorize(Policy = Policies.Write)]

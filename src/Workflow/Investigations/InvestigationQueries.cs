@@ -30,21 +30,24 @@ public static class InvestigationQueries
 
     /// <summary>
     /// The subject user's accesses to the clients concerned (those of the case's anomalies and escalations), in
-    /// every unit, in time order, with how each was explained (null: nothing explains it).
+    /// every unit, in time order, with how each was explained (null: nothing explains it). With <paramref name="knownAt"/>, only
+    /// the accesses stored by then (the explanation is still today's: the timeline keeps no history of it).
     /// </summary>
-    public static Task<List<TimelineAccess>> TimelineAsync(IDocumentStore store, Investigation investigation, CancellationToken ct)
+    public static Task<List<TimelineAccess>> TimelineAsync(IDocumentStore store, Investigation investigation, CancellationToken ct, Instant? knownAt = null)
     {
         var clients = investigation.ClientsConcerned().ToArray();
         if (clients.Length == 0) return Task.FromResult(new List<TimelineAccess>());
         var schema = store.Options.Events.DatabaseSchemaName;
         return StoreSql.QueryAsync(store, $"""
             select occurred_at, user_id, client_id, unit_id, action, purpose, failed, source_ref, explanation
-            from {schema}.{AccessTimeline.TableName}
+            from {schema}.{AccessTimeline.TableName} t
             where user_id = $1 and client_id = any($2)
+              and ($3::timestamptz is null or exists (select 1 from {schema}.mt_events e where e.seq_id = t.seq_id and e.timestamp <= $3))
             order by occurred_at, seq_id
             """, r => new TimelineAccess(r.GetFieldValue<Instant>(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                 r.GetString(4), r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetString(7),
-                r.IsDBNull(8) ? null : (ExplanationKind)r.GetInt16(8)), ct, investigation.SubjectUserId, clients);
+                r.IsDBNull(8) ? null : (ExplanationKind)r.GetInt16(8)), ct, investigation.SubjectUserId, clients,
+                knownAt is { } k ? k.ToDateTimeOffset() : DBNull.Value);
     }
 
     /// <summary>All the subject user's current anomalies, in every unit (not only those attached).</summary>

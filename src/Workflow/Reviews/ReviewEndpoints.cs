@@ -50,13 +50,17 @@ public static class ReviewEndpoints
             .OrderBy(r => r.DueOn).ThenBy(r => r.UnitId).ToList();
     }
 
+    /// <summary>The review now, or with <paramref name="asOf"/> (an ISO instant) as it was known then: what the manager saw when signing.</summary>
     [Authorize(Policy = Policies.Read)]
     [WolverineGet("/api/reviews/{reviewId}")]
-    public static async Task<Review> Get(Guid reviewId, ClaimsPrincipal user, IQuerySession session)
+    public static async Task<Review> Get(Guid reviewId, ClaimsPrincipal user, IQuerySession session, string? asOf = null)
     {
+        var at = Replay.Replay.ParseAsOf(asOf);
         var review = await LoadAsync(session, reviewId);
+        // The unit never changes, so today's snapshot decides who may read any earlier state.
         if (!Actor.From(user).MayRead(review.UnitId)) throw CommandRejected.Forbidden($"Unit {review.UnitId} is not yours to read.");
-        return review;
+        if (at == null) return review;
+        return await Replay.Replay.ReviewAsync(session, reviewId, at.Value) ?? throw Replay.Replay.NotYet($"Review {reviewId}", at.Value);
     }
 
     /// <summary>Every event of the review, in order: what internal audit replays.</summary>
@@ -64,7 +68,7 @@ public static class ReviewEndpoints
     [WolverineGet("/api/reviews/{reviewId}/history")]
     public static async Task<IReadOnlyList<ReviewEvent>> History(Guid reviewId, ClaimsPrincipal user, IQuerySession session)
     {
-        await Get(reviewId, user, session);
+        await Get(reviewId, user, session, null);
         var events = await session.Events.FetchStreamAsync(reviewId);
         return events.Select(e => new ReviewEvent(e.Version, e.EventTypeName, Instant.FromDateTimeOffset(e.Timestamp), e.Data)).ToList();
     }

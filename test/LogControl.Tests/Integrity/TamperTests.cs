@@ -160,7 +160,7 @@ public sealed class TamperTests
         {
             await conn.OpenAsync();
             var e = await EventLeafSource.FindAsync(conn, "lc", json, null, default);
-            await using var cmd = new Npgsql.NpgsqlCommand("update lc.lc_integrity_leaves set leaf_hash = $1 where seq_id = $2", conn);
+            await using var cmd = new Npgsql.NpgsqlCommand("update lc.lc_integrity_leaves set leaf_hashes = overlay(leaf_hashes placing $1 from (array_position(seq_ids, $2) - 1) * 32 + 1 for 32) where $2 = any(seq_ids)", conn);
             cmd.Parameters.AddWithValue(e!.Hash());
             cmd.Parameters.AddWithValue(json);
             await cmd.ExecuteNonQueryAsync();

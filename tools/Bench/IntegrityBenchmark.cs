@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using LogControl.Hosting.Database;
+using LogControl.Hosting.Integrity;
+using LogControl.Hosting.Marten;
+using LogControl.Ingest.Pipeline;
+using LogControl.Integrity;
+using NodaTime;
+using Npgsql;
+
+namespace LogControl.Bench;
+
+/// <summary>
+/// tools/bench integrity: ingest of a generated municipality with tamper evidence off (baseline) and on (the same
+/// ingest followed by extending the leaf index and signing a checkpoint, as `logctl ingest` does), alternating
+/// rounds on fresh databases; then `verify` throughput against a plain read of the same rows.
+/// </summary>
+public static class IntegrityBenchmark
+{
+    public static async Task<int> RunAsync(string[] a)
+    {
+        string? Get(string n) { var i = Array.IndexOf(a, "--" + n); return i >= 0 && i + 1 < a.Length ? a[i + 1] : null; }
+        var scale = Get("scale") ?? "medium";
+        var seed = int.Parse(Get("seed") ?? "1");
+        var rounds = int.Parse(Get("rounds") ?? "2");
+        var server = await DatabaseSelection.ResolveAsync(Get("db"), m => Console.Error.WriteLine(m));
+        var data = Path.Combine(LogControlPaths.RepoRoot, "artifacts", "bench", $"detect-{scale}-{seed}");
+        if (!File.Exists(Path.Combine(data, "manifest.json")))
+        {
+            Console.Error.WriteLine($"generating {scale} municipality (seed {seed})...");
+            GeneratorBridge.Generate(data, seed, scale);
+        }
+        var work = Path.Combine(Path.GetTempPath(), $"lc-bench-integrity-{Guid.NewGuid():N}");
+        using var signer = CheckpointSigner.LoadOrCreate(Path.Combine(work, "key"));
+        Console.WriteLine($"input: {scale} municipality, seed {seed}; {rounds} rounds of off/on, alternating");
+
+        var off = new List<double>();
+        var on = new List<double>();
+        string? keep = null;
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var evidence in new[] { false, true })
+            {
+                var cs = await IngestBenchmark.FreshDatabaseAsync(server, "bench_integrity");
+                await using var store = MartenSetup.CreateStore(cs);
+                var pipeline = new IngestPipeline(store);
+                await pipeline.EnsureSchemaAsync();
+                await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+                var sw = Stopwatch.StartNew();
+                var totals = await pipeline.IngestPathsAsync(GeneratorBridge.IngestPaths(data));
+                var ingestSeconds = sw.Elapsed.TotalSeconds;
+                var events = await IngestBenchmark.ScalarAsync(cs, "select count(*) from lc.mt_events");
+                if (evidence)
+                {
+                    var log = new IntegrityLog(store, signer, new ExternalCheckpointLog(Path.Combine(work, $"r{round}")), SystemClock.Instance);
+                    var ext = await log.ExtendAsync(CancellationToken.None);
+                    var total = sw.Elapsed.TotalSeconds;
+                    on.Add(events / total);
+                    Console.WriteLine($"round {round} on : {events:N0} events, ingest {ingestSeconds:0.0} s + leaves and checkpoint {total - ingestSeconds:0.0} s = {events / total:N0} events/s (checkpoint size {ext.Checkpoint?.Size:N0})");
+                }
+                else
+                {
+                    off.Add(events / ingestSeconds);
+                    Console.WriteLine($"round {round} off: {events:N0} events, ingest {ingestSeconds:0.0} s = {events / ingestSeconds:N0} events/s (accepted {totals.Accepted:N0})");
+                }
+                if (evidence && round == rounds) keep = cs;
+                else await IngestBenchmark.DropAsync(cs);
+            }
+        }
+
+        try
+        {
+            await using var store = MartenSetup.CreateStore(keep!);
+            var events = await IngestBenchmark.ScalarAsync(keep!, "select count(*) from lc.mt_events");
+            // Baseline: read the same columns the verifier hashes, and nothing else.
+            var sw = Stopwatch.StartNew();
+            await using (var conn = new NpgsqlConnection(keep))
+            {
+                await conn.OpenAsync();
+                long n = 0;
+                await foreach (var _ in EventLeafSource.StreamAsync(conn, "lc", 0, long.MaxValue, CancellationToken.None)) n++;
+            }
+            var readRate = events / sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            var report = await new IntegrityVerifier(store, signer.PublicKey, new ExternalCheckpointLog(Path.Combine(work, $"r{rounds}"))).VerifyAsync(CancellationToken.None);
+            var verifyRate = events / sw.Elapsed.TotalSeconds;
+            if (!report.Ok) throw new InvalidOperationException("verify failed on honest history: " + string.Join("; ", report.Problems));
+            Console.WriteLine($"read the rows only: {readRate:N0} events/s; verify: {events:N0} events in {sw.Elapsed.TotalSeconds:0.0} s = {verifyRate:N0} events/s");
+
+            var offMedian = Median(off);
+            var onMedian = Median(on);
+            Console.WriteLine($"ingest off (median): {offMedian:N0} events/s; on (median): {onMedian:N0} events/s");
+            Console.WriteLine($"RATIO ingest with tamper evidence / without = {onMedian / offMedian:0.000} (target ≥ 0.9)");
+            Console.WriteLine($"RATIO verify / plain read = {verifyRate / readRate:0.000}");
+        }
+        finally
+        {
+            await IngestBenchmark.DropAsync(keep!);
+            Directory.Delete(work, recursive: true);
+        }
+        return 0;
+    }
+
+    private static double Median(List<double> xs)
+    {
+        var s = xs.Order().ToList();
+        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+    }
+}
