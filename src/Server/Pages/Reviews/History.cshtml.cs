@@ -9,7 +9,7 @@ using NodaTime;
 namespace LogControl.Server.Pages.Reviews;
 
 /// <summary>One line of a review's history: the event as stored, in Swedish, with who and when.</summary>
-public sealed record HistoryLine(long Version, long Sequence, Instant Stored, string Type, string What, string? Who, string Details);
+public sealed record HistoryLine(long Version, long Sequence, Instant Stored, Instant? At, string Type, string What, string? Who, string Details);
 
 /// <summary>A review's full history for internal audit: every event of its stream, in order (the same stream GET /api/reviews/{id}/history returns).</summary>
 [Authorize(Policy = Policies.Read)]
@@ -28,10 +28,19 @@ public sealed class HistoryModel(IQuerySession session) : UiPage
         Lines = events.Select(e =>
         {
             var (what, who, details) = Describe(e.Data);
-            return new HistoryLine(e.Version, e.Sequence, Instant.FromDateTimeOffset(e.Timestamp), e.EventTypeName, what, who, details);
+            return new HistoryLine(e.Version, e.Sequence, Instant.FromDateTimeOffset(e.Timestamp), At(e.Data), e.EventTypeName, what, who, details);
         }).ToList();
         return Page();
     }
+
+    /// <summary>When it happened, as the command recorded it (the workflow's clock), next to when it was stored.</summary>
+    private static Instant? At(object data) => data switch
+    {
+        ReviewScheduled e => e.At, SuspicionFiled e => e.At, ReviewStarted e => e.At, ReviewScopeDrawn e => e.At,
+        ReviewItemJudged e => e.At, JustificationRequested e => e.At, JustificationGiven e => e.At, ReviewItemEscalated e => e.At,
+        ReviewSignedOff e => e.At, ReviewItemCorrected e => e.At, ReviewStartOverdue e => e.At, ReviewOverdue e => e.At,
+        _ => null,
+    };
 
     private static (string What, string? Who, string Details) Describe(object data) => data switch
     {
