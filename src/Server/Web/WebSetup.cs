@@ -34,7 +34,11 @@ public static class WebSetup
     public static void UseLogControlWebBeforeRouting(this WebApplication app)
     {
         // A browser gets a Swedish page for 403/404 and the like; the API keeps its problem details.
-        app.UseWhen(c => !SecuritySetup.IsApiRequest(c), b => b.UseStatusCodePagesWithReExecute("/fel/{0}"));
+        app.UseWhen(c => !SecuritySetup.IsApiRequest(c), b =>
+        {
+            b.UseExceptionHandler("/fel/500"); // a page that fails shows a Swedish page, not problem details JSON
+            b.UseStatusCodePagesWithReExecute("/fel/{0}");
+        });
         app.UseStaticFiles(new StaticFileOptions
         {
             RequestPath = AssetsPath,
