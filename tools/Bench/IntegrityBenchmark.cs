@@ -55,7 +55,7 @@ public static class IntegrityBenchmark
                     var ext = await log.ExtendAsync(CancellationToken.None);
                     var total = sw.Elapsed.TotalSeconds;
                     on.Add(events / total);
-                    Console.WriteLine($"round {round} on : {events:N0} events, ingest {ingestSeconds:0.0} s + leaves and checkpoint {total - ingestSeconds:0.0} s = {events / total:N0} events/s (checkpoint size {ext.Checkpoint?.Size:N0})");
+                    Console.WriteLine($"round {round} on : {events:N0} events, ingest {ingestSeconds:0.0} s + leaves and checkpoint {total - ingestSeconds:0.0} s = {events / total:N0} events/s (checkpoint size {ext.Checkpoint?.Size:N0}; waiting for older transactions {ext.Settling.TotalSeconds:0.00} s)");
                 }
                 else
                 {

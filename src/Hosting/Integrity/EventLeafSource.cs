@@ -10,6 +10,36 @@ public static class EventLeafSource
     private const string Columns =
         "seq_id, id, stream_id, version, type, timestamp, case when bdata is null then data::text end, bdata";
 
+    /// <summary>
+    /// RFC 9162 leaf hash of <see cref="EventLeaf.Encode"/>, computed by PostgreSQL next to the rows: the extender
+    /// after ingest then moves 56 bytes per event instead of the whole payload. The verifier never uses it; it
+    /// recomputes every leaf itself, so a wrong or subverted server-side hash can only make verification fail.
+    /// </summary>
+    private const string LeafHashSql = """
+        sha256('\x00'::bytea || convert_to('LCEV1', 'UTF8') || int8send(seq_id) || uuid_send(id) || uuid_send(stream_id)
+          || int8send(version) || int8send((extract(epoch from timestamp) * 1000000)::bigint)
+          || int4send(octet_length(convert_to(type, 'UTF8'))) || convert_to(type, 'UTF8')
+          || case when bdata is null then int4send(octet_length(convert_to(data::text, 'UTF8'))) || convert_to(data::text, 'UTF8') else '\xffffffff'::bytea end
+          || case when bdata is null then '\xffffffff'::bytea else int4send(length(bdata)) || bdata end)
+        """;
+
+    public static async Task<List<(long Seq, Guid Id, byte[] Hash)>> ReadLeafHashesAsync(NpgsqlConnection conn, string schema, bool withArchive,
+        long after, long upTo, int limit, CancellationToken ct)
+    {
+        var columns = $"seq_id, id, {LeafHashSql}";
+        var sql = $"select {columns} from {schema}.mt_events where seq_id > $1 and seq_id <= $2";
+        if (withArchive) sql += $" union all select {columns} from {schema}.{IntegrityTables.Archive} where seq_id > $1 and seq_id <= $2";
+        sql += " order by 1 limit $3";
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(upTo);
+        cmd.Parameters.AddWithValue(limit);
+        var result = new List<(long, Guid, byte[])>(Math.Min(limit, 100_000));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add((r.GetInt64(0), r.GetGuid(1), r.GetFieldValue<byte[]>(2)));
+        return result;
+    }
+
     public static async Task<bool> ArchiveExistsAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("select to_regclass($1) is not null", conn);

@@ -15,13 +15,15 @@ namespace LogControl.Hosting.Integrity;
 public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, ExternalCheckpointLog external, IClock clock, ILogger? logger = null)
 {
     public const long LockKey = 0x4C43_494E_5447; // "LCINTG": one extender at a time, across processes
+    private const long Window = 25_000; // sequence numbers per query
     private readonly ILogger _log = logger ?? NullLogger.Instance;
     private string Schema => store.Options.Events.DatabaseSchemaName;
 
     /// <summary>How long to wait for transactions that may still hold lower sequence numbers before giving up this round.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    public sealed record Extension(long Added, Checkpoint? Checkpoint);
+    /// <param name="Settling">Time spent waiting for older transactions, so benchmarks can tell waiting from work.</param>
+    public sealed record Extension(long Added, Checkpoint? Checkpoint, TimeSpan Settling = default);
 
     public async Task<Extension> ExtendAsync(CancellationToken ct)
     {
@@ -30,7 +32,9 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
         await Exec(conn, $"select pg_advisory_lock({LockKey})", ct);
         try
         {
+            var settling = System.Diagnostics.Stopwatch.StartNew();
             var ceiling = await SettledCeilingAsync(conn, ct);
+            settling.Stop();
             var (range, lastSeq) = await FrontierAsync(conn, ct);
             var added = 0L;
             Checkpoint? checkpoint = null;
@@ -40,23 +44,33 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             await using var tx = await writeConn.BeginTransactionAsync(ct);
             var chunk = await LastChunkAsync(conn, range.Size, ct);
             var withArchive = await EventLeafSource.ArchiveExistsAsync(conn, Schema, ct);
-            while (lastSeq < ceiling)
+            // Two windows of sequence numbers at a time on two connections: PostgreSQL hashes on two cores while
+            // this process folds the previous results in order.
+            await using var readConn = store.Storage.Database.CreateConnection();
+            await readConn.OpenAsync(ct);
+            var from = lastSeq;
+            while (from < ceiling)
             {
-                var page = await EventLeafSource.ReadAsync(conn, Schema, withArchive, lastSeq, ceiling, 20_000, ct);
-                if (page.Count == 0) break;
-                foreach (var e in page)
+                var mid = Math.Min(from + Window, ceiling);
+                var end = Math.Min(mid + Window, ceiling);
+                var first = EventLeafSource.ReadLeafHashesAsync(conn, Schema, withArchive, from, mid, int.MaxValue, ct);
+                var second = EventLeafSource.ReadLeafHashesAsync(readConn, Schema, withArchive, mid, end, int.MaxValue, ct);
+                foreach (var page in await Task.WhenAll(first, second))
                 {
-                    var hash = e.Hash();
-                    range.Append(hash);
-                    chunk.Add(e.Seq, e.Id, hash);
-                    if (chunk.Count == IntegrityTables.ChunkSize)
+                    foreach (var (seq, id, hash) in page)
                     {
-                        await chunk.SaveAsync(writeConn, tx, Schema, ct);
-                        chunk = new LeafChunk(chunk.Number + 1);
+                        range.Append(hash);
+                        chunk.Add(seq, id, hash);
+                        if (chunk.Count == IntegrityTables.ChunkSize)
+                        {
+                            await chunk.SaveAsync(writeConn, tx, Schema, ct);
+                            chunk = new LeafChunk(chunk.Number + 1);
+                        }
                     }
+                    added += page.Count;
+                    if (page.Count > 0) lastSeq = page[^1].Seq;
                 }
-                added += page.Count;
-                lastSeq = page[^1].Seq;
+                from = end;
             }
             if (chunk.Count > 0 && added > 0) await chunk.SaveAsync(writeConn, tx, Schema, ct);
 
@@ -83,7 +97,7 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             if (checkpoint != null)
                 _log.LogInformation("Integrity checkpoint: {Size} events up to sequence {LastSeq}, root {Root}",
                     checkpoint.Size, checkpoint.LastSeq, checkpoint.RootHex[..16]);
-            return new Extension(added, checkpoint);
+            return new Extension(added, checkpoint, settling.Elapsed);
         }
         finally
         {
