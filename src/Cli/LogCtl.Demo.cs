@@ -11,7 +11,8 @@ public static partial class LogCtl
 {
     /// <summary>
     /// The main job on the embedded default: generate a synthetic municipality with labelled misuse, ingest it
-    /// together with the shared samples, let detection catch up, and summarise what it found.
+    /// together with the shared samples, let detection catch up, and summarise what it found; then serve the web UI with
+    /// demo logins until Ctrl+C, unless --no-serve.
     /// </summary>
     private static async Task<int> Demo(Args args, CancellationToken ct)
     {
@@ -69,6 +70,6 @@ public static partial class LogCtl
         if (anomalies.FirstOrDefault(a => a.Severity == "critical") is { } example)
             Console.WriteLine($"Example: {example.Explanation}");
         Console.WriteLine(totals.ToString());
-        return 0;
+        return args.Has("no-serve") ? 0 : await ServeDemoAsync(args, store, ct);
     }
 }

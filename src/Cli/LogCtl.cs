@@ -86,8 +86,10 @@ public static partial class LogCtl
               users list                  the local accounts, their roles and units
               users password USERNAME [--password-stdin] | users disable USERNAME [--reason R]
               users roles USERNAME --role ROLE [--unit UNIT ...]   replace an account's roles and units
-              serve [--urls URL]          HTTP API and background processing (default http://127.0.0.1:5080)
-              demo                        generate, ingest and summarise sample data
+              serve [--urls URL]          HTTP API, web UI and background processing (default http://127.0.0.1:5080)
+              demo [--no-serve] [--urls URL]
+                                          generate, ingest and summarise sample data, then serve the web UI with
+                                          printed demo logins until Ctrl+C (--no-serve: stop after the summary)
               checkpoint                  extend the tamper evidence over all stored events and sign a checkpoint
               verify [--public-key F] [--checkpoints DIR]
                                           recompute the event history and check it against the signed checkpoints

@@ -4,6 +4,7 @@ using LogControl.Hosting.Marten;
 using LogControl.Hosting.Observability;
 using LogControl.Ingest.Pipeline;
 using LogControl.Server.Security;
+using LogControl.Server.Web;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +19,7 @@ using Wolverine.Marten;
 namespace LogControl.Server;
 
 /// <summary>
-/// The host: Wolverine.Http endpoints over Marten, with the async daemon running the projections.
+/// The host: Wolverine.Http endpoints over Marten, the web UI (Razor Pages, src/Server/Pages), and the async daemon running the projections.
 /// Thin on purpose: configuration lives in Hosting (MartenSetup, LogSetup); slices bring their endpoints.
 /// </summary>
 public static class LogControlServer
@@ -71,13 +72,18 @@ public static class LogControlServer
         builder.Services.AddExceptionHandler<CommandRejectedHandler>();
         builder.AddLogControlSecurity();
         builder.Services.AddLogControlOpenApi();
+        builder.AddLogControlWeb();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseLogControlWebBeforeRouting();
+        // Explicit, after the status-code pages, so their re-execution is routed again.
+        app.UseRouting();
         app.UseLogControlSecurity();
         app.MapGet("/health", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapLogControlOpenApi();
+        app.MapRazorPages();
         app.MapWolverineEndpoints(opts =>
         {
             // A query value that does not parse is a client error (400), not silently the default.

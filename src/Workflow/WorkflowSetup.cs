@@ -14,5 +14,6 @@ public static class WorkflowSetup
         opts.Projections.Snapshot<Reviews.ReviewSummary>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         Investigations.InvestigationsSetup.Configure(opts);
         Accounts.AccountSetup.Configure(opts);
+        opts.Events.AddEventType<Audit.PersonalDataViewed>();
     }
 }

@@ -5,14 +5,18 @@ using Microsoft.AspNetCore.Http;
 
 namespace LogControl.Server.Security;
 
-/// <summary>401 and 403 from the authorization middleware as problem details (the schemes only set status and headers).</summary>
+/// <summary>
+/// 401 and 403 from the authorization middleware as problem details for the API (the schemes only set status and
+/// headers). Browser requests get the cookie scheme's own answers: the login page, or the "not allowed" page.
+/// </summary>
 public sealed class ProblemDetailsAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
-        if (result.Challenged)
+        if (!SecuritySetup.IsApiRequest(context)) await _default.HandleAsync(next, context, policy, result);
+        else if (result.Challenged)
         {
             await ForEachScheme(policy, s => context.ChallengeAsync(s));
             await WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized",

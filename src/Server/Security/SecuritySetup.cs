@@ -18,8 +18,11 @@ using Wolverine.Http;
 namespace LogControl.Server.Security;
 
 /// <summary>
-/// Authentication and authorization, configured in one place. Callers present a bearer token: a local one from
-/// POST /api/auth/token, or one from the external identity provider when Auth:Authority is set. Every endpoint
+/// Authentication and authorization, configured in one place. API callers present a bearer token: a local one from
+/// POST /api/auth/token, or one from the external identity provider when Auth:Authority is set. Browsers on the web
+/// UI (every path outside /api without an Authorization header) carry a cookie from the login page instead, with the
+/// same claims as a local token, so the same policies and unit scope apply. The API never accepts the cookie, so a
+/// page on another site cannot make a browser call it (no CSRF on the JSON API); UI forms carry antiforgery tokens. Every endpoint
 /// needs an authenticated caller unless it says [AllowAnonymous]; endpoints name a policy from <see cref="Policies"/>.
 /// HTTP ingest keeps its per-system API key, checked by the endpoint itself.
 /// </summary>
@@ -29,6 +32,9 @@ public static class SecuritySetup
     public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
     public const string LocalScheme = "local";
     public const string ExternalScheme = "external";
+    /// <summary>The web UI's browser session, issued by the login page (local accounts).</summary>
+    public const string CookieScheme = "cookie";
+    public const string CookieName = "logcontrol";
 
     public static void AddLogControlSecurity(this WebApplicationBuilder builder)
     {
@@ -41,7 +47,10 @@ public static class SecuritySetup
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer token", o => o.ForwardDefaultSelector = SelectScheme)
             .AddJwtBearer(LocalScheme, _ => { })
-            .AddJwtBearer(ExternalScheme, _ => { });
+            .AddJwtBearer(ExternalScheme, _ => { })
+            .AddCookie(CookieScheme, _ => { });
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(CookieScheme)
+            .Configure<IOptions<AuthSettings>>((o, settings) => Web.WebAuth.ConfigureCookie(o, settings.Value));
         services.AddOptions<JwtBearerOptions>(LocalScheme).Configure<SigningKey, IOptions<AuthSettings>>(ConfigureLocal);
         services.AddOptions<JwtBearerOptions>(ExternalScheme).Configure<IOptions<AuthSettings>>(ConfigureExternal);
 
@@ -76,8 +85,13 @@ public static class SecuritySetup
                 chain.Metadata.AllowAnonymous().WithMetadata(new ApiKeyAuthentication());
         });
 
+    /// <summary>An API request: under /api, or carrying an Authorization header. Everything else is the browser UI.</summary>
+    public static bool IsApiRequest(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api") || context.Request.Headers.Authorization.Count > 0;
+
     private static string SelectScheme(HttpContext context)
     {
+        if (!IsApiRequest(context)) return CookieScheme;
         var settings = context.RequestServices.GetRequiredService<IOptions<AuthSettings>>().Value;
         if (!settings.ExternalEnabled) return LocalScheme;
         if (!settings.LocalAccounts) return ExternalScheme;
@@ -117,17 +131,21 @@ public static class SecuritySetup
     /// <summary>A local token is honoured only while its account exists, is enabled and is unchanged since issue.</summary>
     private static async Task CheckAccountUnchangedAsync(TokenValidatedContext context)
     {
-        var username = context.Principal?.FindFirst(TokenIssuer.UsernameClaim)?.Value;
-        var version = context.Principal?.FindFirst(TokenIssuer.AccountVersionClaim)?.Value;
-        if (username == null || version == null)
-        {
+        if (context.Principal?.FindFirst(TokenIssuer.UsernameClaim) == null || context.Principal.FindFirst(TokenIssuer.AccountVersionClaim) == null)
             context.Fail("the token does not name an account");
-            return;
-        }
-        await using var session = context.HttpContext.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
-        var account = await session.LoadAsync<Account>(Account.StreamId(username), context.HttpContext.RequestAborted);
-        if (account == null || account.Disabled || account.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) != version)
+        else if (!await AccountUnchangedAsync(context.HttpContext, context.Principal))
             context.Fail("the account was disabled or changed after this token was issued");
+    }
+
+    /// <summary>The principal's account exists, is enabled and has the version it had when the token or cookie was issued.</summary>
+    internal static async Task<bool> AccountUnchangedAsync(HttpContext http, ClaimsPrincipal principal)
+    {
+        var username = principal.FindFirst(TokenIssuer.UsernameClaim)?.Value;
+        var version = principal.FindFirst(TokenIssuer.AccountVersionClaim)?.Value;
+        if (username == null || version == null) return false;
+        await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+        var account = await session.LoadAsync<Account>(Account.StreamId(username), http.RequestAborted);
+        return account != null && !account.Disabled && account.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) == version;
     }
 
     private static void ConfigureExternal(JwtBearerOptions o, IOptions<AuthSettings> settings)

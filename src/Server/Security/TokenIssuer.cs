@@ -23,19 +23,26 @@ public sealed class TokenIssuer(SigningKey key, IOptions<AuthSettings> settings,
     /// <summary>The account's stream version at issue: a token stops working when the account changes.</summary>
     public const string AccountVersionClaim = "acv";
 
-    public TokenResponse Issue(Account account)
+    /// <summary>The claims of an account, the same for a bearer token and the browser's cookie.</summary>
+    public static List<Claim> ClaimsOf(Account account)
     {
-        var s = settings.Value;
         var claims = new List<Claim>
         {
             new(ClaimNames.UserId, account.UserId),
             new(UsernameClaim, account.Username),
             new(AccountVersionClaim, account.Version.ToString(CultureInfo.InvariantCulture)),
-            new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
         };
         if (account.Name != null) claims.Add(new(ClaimNames.Name, account.Name));
         claims.AddRange(account.Roles.Select(r => new Claim(ClaimNames.Role, r)));
         claims.AddRange(account.Units.Select(u => new Claim(ClaimNames.Unit, u)));
+        return claims;
+    }
+
+    public TokenResponse Issue(Account account)
+    {
+        var s = settings.Value;
+        var claims = ClaimsOf(account);
+        claims.Add(new(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")));
 
         var now = time.GetUtcNow().UtcDateTime;
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
