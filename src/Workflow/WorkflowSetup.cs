@@ -14,6 +14,5 @@ public static class WorkflowSetup
         opts.Projections.Snapshot<Reviews.ReviewSummary>(JasperFx.Events.Projections.SnapshotLifecycle.Inline);
         Investigations.InvestigationsSetup.Configure(opts);
         Accounts.AccountSetup.Configure(opts);
-        opts.Events.AddEventType<Audit.PersonalDataViewed>();
     }
 }

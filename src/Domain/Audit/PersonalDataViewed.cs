@@ -18,9 +18,12 @@ namespace LogControl.Domain.Audit;
 /// <param name="Channel">Where: <c>cli</c>, <c>web</c> or <c>api</c>.</param>
 /// <param name="Rows">How many rows were shown or exported.</param>
 /// <param name="At">When.</param>
+/// <param name="SubjectIds">Everyone whose data the view showed (a review page shows many users and clients), for "who looked at C".</param>
+/// <param name="ViewerRoles">The viewer's roles at the time (web and API views).</param>
 public sealed record PersonalDataViewed(
     string ViewerUserId, string View, string SubjectKind, string SubjectId, string? UnitScope,
-    LocalDate? From, LocalDate? To, string Channel, int Rows, Instant At)
+    LocalDate? From, LocalDate? To, string Channel, int Rows, Instant At,
+    IReadOnlyList<string>? SubjectIds = null, IReadOnlyList<string>? ViewerRoles = null)
 {
     /// <summary>A fresh stream per view (time-ordered UUID).</summary>
     public static Guid StreamFor() => Guid.CreateVersion7();
@@ -32,4 +35,5 @@ public static class PersonalDataViews
     public const string ClientLogExtract = "client_log_extract";
     public const string UserTimeline = "user_timeline";
     public const string ReviewEvidence = "review_evidence";
+    public const string InvestigationTimeline = "investigation_timeline";
 }

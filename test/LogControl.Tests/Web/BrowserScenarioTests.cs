@@ -187,7 +187,9 @@ public sealed class BrowserScenarioTests(TestDatabase db) : IClassFixture<TestDa
         rows[^1].ShouldContain(WebScenario.NorthManager);
         await ShotAsync(audit, "09-historik.png");
         await audit.GotoAsync(Url("/integritet"));
-        (await audit.Locator("#integrity-status").GetAttributeAsync("data-integrity")).ShouldBe("not-wired");
+        (await audit.Locator("#integrity-status").GetAttributeAsync("data-integrity")).ShouldBe("status");
+        await audit.GetByRole(AriaRole.Button, new() { Name = "Verifiera hela historiken nu" }).ClickAsync();
+        (await audit.Locator("#integrity-status").GetAttributeAsync("data-integrity")).ShouldBe("verified");
         await ShotAsync(audit, "13-integritet.png");
 
         // Security staff: the escalation became a case (through the outbox); a confirmed breach shows its 72-hour deadline.

@@ -57,10 +57,10 @@ public sealed class WebScenario
 
     public async Task StopAsync() { await App.StopAsync(); await App.DisposeAsync(); }
 
-    public async Task<IReadOnlyList<PersonalDataViewed>> ViewsByAsync(string viewerUserId)
+    public async Task<IReadOnlyList<LogControl.Domain.Audit.PersonalDataViewed>> ViewsByAsync(string viewerUserId)
     {
         await using var session = Store.QuerySession();
-        return await PersonalDataViews.ByViewerAsync(session, viewerUserId);
+        return await WebViews.ByViewerAsync(session, viewerUserId);
     }
 }
 

@@ -66,7 +66,7 @@ public sealed class WebReviewTests(TestDatabase db) : IClassFixture<TestDatabase
         refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         await using var session = _s.Store.QuerySession();
         (await session.LoadAsync<Review>(_s.SouthReview))!.SignedOff.ShouldBeNull();
-        (await _s.ViewsByAsync(northAccount.UserId)).ShouldAllBe(v => v.What == $"review:{_s.NorthReview}", "the refused pages recorded no view");
+        (await _s.ViewsByAsync(northAccount.UserId)).ShouldAllBe(v => v.SubjectKind == "review" && v.SubjectId == _s.NorthReview.ToString(), "the refused pages recorded no view");
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class WebReviewTests(TestDatabase db) : IClassFixture<TestDatabase
 
         (await manager.GetAsync($"/granskningar/{_s.NorthReview}")).Status.ShouldBe(HttpStatusCode.OK);
         var view = (await _s.ViewsByAsync(managerAccount.UserId)).ShouldHaveSingleItem();
-        (view.Kind, view.What, view.At).ShouldBe((ViewKinds.ReviewEvidence, $"review:{_s.NorthReview}", _s.Clock.Now));
+        (view.View, $"{view.SubjectKind}:{view.SubjectId}", view.At).ShouldBe((LogControl.Domain.Audit.PersonalDataViews.ReviewEvidence, $"review:{_s.NorthReview}", _s.Clock.Now));
         view.ViewerRoles.ShouldBe([Roles.UnitManager]);
         view.SubjectIds.ShouldContain(WebScenario.NorthEmployee);
         view.SubjectIds.ShouldContain(WebScenario.Stranger);
@@ -164,15 +164,15 @@ public sealed class WebReviewTests(TestDatabase db) : IClassFixture<TestDatabase
         (await security.GetAsync($"/utredningar/{investigation}")).Status.ShouldBe(HttpStatusCode.OK);
 
         var views = await _s.ViewsByAsync(account.UserId);
-        views.Select(v => v.Kind).ShouldBe([ViewKinds.UserTimeline, ViewKinds.InvestigationTimeline]);
+        views.Select(v => v.View).ShouldBe([LogControl.Domain.Audit.PersonalDataViews.UserTimeline, LogControl.Domain.Audit.PersonalDataViews.InvestigationTimeline]);
         views[0].SubjectIds.ShouldBe(new[] { WebScenario.NorthEmployee, WebScenario.North1, WebScenario.Stranger }.Order(StringComparer.Ordinal));
         views.ShouldAllBe(v => v.ViewerUserId == account.UserId && v.ViewerRoles.SequenceEqual(new[] { Roles.Security }));
 
         // Who looked at the client: both the manager's review page and the security timeline.
         await using var session = _s.Store.QuerySession();
-        var ofClient = await PersonalDataViews.ViewsOfAsync(session, WebScenario.Stranger);
+        var ofClient = await WebViews.ViewsOfAsync(session, WebScenario.Stranger);
         ofClient.Select(v => v.ViewerUserId).ShouldContain(managerAccount.UserId);
         ofClient.Select(v => v.ViewerUserId).ShouldContain(account.UserId);
-        (await PersonalDataViews.ViewsOfAsync(session, WebScenario.SouthSecret)).ShouldNotContain(v => v.ViewerUserId == managerAccount.UserId || v.ViewerUserId == account.UserId);
+        (await WebViews.ViewsOfAsync(session, WebScenario.SouthSecret)).ShouldNotContain(v => v.ViewerUserId == managerAccount.UserId || v.ViewerUserId == account.UserId);
     }
 }

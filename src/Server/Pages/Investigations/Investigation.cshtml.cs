@@ -28,7 +28,7 @@ public sealed class InvestigationModel(IQuerySession session, IDocumentStore sto
         Now = clock.GetCurrentInstant();
         Timeline = await InvestigationQueries.TimelineAsync(store, found, ct);
         Anomalies = await InvestigationQueries.AnomaliesAsync(store, found, ct);
-        await PersonalDataViews.RecordAsync(store, Actor.UserId, Actor.Roles, ViewKinds.InvestigationTimeline, $"investigation:{id}",
+        await WebViews.RecordAsync(store, Actor.UserId, Actor.Roles, LogControl.Domain.Audit.PersonalDataViews.InvestigationTimeline, $"investigation:{id}",
             [found.SubjectUserId, .. found.ClientsConcerned()], Now, ct);
         return Page();
     }

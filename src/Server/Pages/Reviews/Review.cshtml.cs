@@ -98,7 +98,7 @@ public sealed class ReviewModel(IDocumentStore store, IMessageBus bus, IClock cl
         if (review.Items.Count > 0)
         {
             var subjects = review.Items.Values.SelectMany(i => new[] { i.Item.SubjectUserId, i.Item.ClientId });
-            await PersonalDataViews.RecordAsync(store, Actor.UserId, Actor.Roles, ViewKinds.ReviewEvidence, $"review:{id}", subjects,
+            await WebViews.RecordAsync(store, Actor.UserId, Actor.Roles, LogControl.Domain.Audit.PersonalDataViews.ReviewEvidence, $"review:{id}", subjects,
                 clock.GetCurrentInstant(), ct);
         }
         return null;

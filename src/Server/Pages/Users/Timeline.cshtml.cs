@@ -46,7 +46,7 @@ public sealed class TimelineModel(IDocumentStore store, IClock clock) : UiPage
             """, r => new TimelineAccess(r.GetFieldValue<Instant>(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                 r.GetString(4), r.GetString(5), r.GetBoolean(6), r.IsDBNull(7) ? null : r.GetString(7),
                 r.IsDBNull(8) ? null : (ExplanationKind)r.GetInt16(8)), ct, userId, From, To);
-        await PersonalDataViews.RecordAsync(store, Actor.UserId, Actor.Roles, ViewKinds.UserTimeline,
+        await WebViews.RecordAsync(store, Actor.UserId, Actor.Roles, LogControl.Domain.Audit.PersonalDataViews.UserTimeline,
             $"timeline:{userId}:{Sv.Date(From)}..{Sv.Date(To)}", [userId, .. Accesses.Select(a => a.ClientId)], clock.GetCurrentInstant(), ct);
         return Page();
     }
