@@ -35,6 +35,14 @@ public static partial class LogCtl
         var (store, log) = await OpenStoreAsync(args, "logctl", ct, withAsyncProjections: true);
         await using var _ = store;
         using var __ = log;
+        var integrity = IntegritySettingsFor(args);
+        if (DatabaseSelection.Explicit(args.Option("db")) == null && integrity.ExternalLogFor(store) is { } external && File.Exists(external.FilePath))
+        {
+            // The reset database's history is gone, so its checkpoints are kept aside, not appended to.
+            var aside = $"{external.FilePath}.reset-{DateTime.UtcNow:yyyyMMddTHHmmss}";
+            File.Move(external.FilePath, aside);
+            Console.WriteLine($"earlier checkpoints of the reset database kept in {aside}");
+        }
         var pipeline = new IngestPipeline(store, new SerilogLoggerFactory(log).CreateLogger("ingest"));
         await pipeline.EnsureSchemaAsync(ct);
         var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -44,6 +52,8 @@ public static partial class LogCtl
         sw.Restart();
         await DetectionRunner.CatchUpAsync(store, new SerilogLoggerFactory(log).CreateLogger("detection"), ct);
         Console.WriteLine($"detection caught up in {sw.Elapsed.TotalSeconds:0.0} s");
+        if ((await CheckpointAsync(store, integrity, log, ct)).Checkpoint is { } checkpoint)
+            Console.WriteLine($"tamper evidence: checkpoint of {checkpoint.Size:N0} events signed (root {checkpoint.RootHex[..16]}…); `tools/logctl verify` checks it");
 
         Console.WriteLine();
         Console.WriteLine("Event store contents:");
