@@ -29,7 +29,7 @@ public static partial class LogCtl
     private static async Task<int> Report(Args args, CancellationToken ct)
     {
         var kind = args.SubVerb;
-        if (kind is not ("compliance" or "trends" or "comparison" or "extract" or "public")) return Fail(ReportUsage);
+        if (!ReportCatalog.Kinds.Contains(kind)) return Fail(ReportUsage);
         var format = (args.Option("format") ?? "csv").ToLowerInvariant();
         if (format is not ("csv" or "html")) return Fail("--format is csv or html");
         var period = (args.Option("period") ?? "year").ToLowerInvariant() switch
@@ -53,14 +53,7 @@ public static partial class LogCtl
         from ??= kind == "extract" ? to.PlusYears(-5) : await FirstDataYearAsync(store, asOf, ct);
         if (from > to) return Fail($"--from {from:uuuu-MM-dd} is after --to {to:uuuu-MM-dd}");
 
-        IExportableReport report = kind switch
-        {
-            "compliance" => await ComplianceReport.RunAsync(store, new ComplianceParameters(asOf, units), ct),
-            "trends" => await TrendsReport.RunAsync(store, new TrendsParameters(from.Value, to, period, asOf, units), ct),
-            "comparison" => await ComparisonReport.RunAsync(store, new ComparisonParameters(from.Value, to, units), ct),
-            "public" => await PublicStatisticsReport.RunAsync(store, new TrendsParameters(from.Value, to, period, asOf, units), ct),
-            _ => await ClientLogExtractReport.RunAsync(store, new ClientLogExtractParameters(args.Option("client")!, from.Value, to, units), ct),
-        };
+        var report = await ReportCatalog.RunAsync(store, kind, new ReportRequest(from.Value, to, period, asOf, units, args.Option("client")), ct);
 
         var outPath = args.Option("out");
         await using (var output = outPath == null ? Console.OpenStandardOutput() : File.Create(outPath))

@@ -32,6 +32,13 @@ public sealed record IntegritySettings(string SigningKeyFile, string? Checkpoint
     /// <summary>The public key verifiers trust: the configured file, else the one next to the signing key.</summary>
     public string TrustedPublicKeyFile => PublicKeyFile ?? LogControl.Integrity.CheckpointSigner.PublicKeyPath(SigningKeyFile);
 
+    /// <summary>The trusted public key for a host that also signs: creates the key pair first when there is none yet.</summary>
+    public LogControl.Integrity.CheckpointPublicKey LoadOrCreateTrustedKey()
+    {
+        if (!File.Exists(TrustedPublicKeyFile)) using (LogControl.Integrity.CheckpointSigner.LoadOrCreate(SigningKeyFile)) { }
+        return LogControl.Integrity.CheckpointPublicKey.Load(TrustedPublicKeyFile);
+    }
+
     /// <summary>The external log of this store's database: two databases never share one by accident.</summary>
     public ExternalCheckpointLog ExternalLogFor(global::Marten.IDocumentStore store)
     {

@@ -34,7 +34,7 @@ public static class IntegrityEndpoints
     public static async Task<VerifyView> Verify(IDocumentStore store, IConfiguration config, CancellationToken ct)
     {
         var settings = IntegritySettings.From(config);
-        var report = await new IntegrityVerifier(store, TrustedKey(settings), settings.ExternalLogFor(store)).VerifyAsync(ct);
+        var report = await new IntegrityVerifier(store, settings.LoadOrCreateTrustedKey(), settings.ExternalLogFor(store)).VerifyAsync(ct);
         return new VerifyView(report.Ok, report.FirstSeq, report.Latest?.LastSeq ?? 0, report.Latest?.Size ?? 0, report.Checkpoints,
             report.Uncovered, report.First, report.Problems, report.Notes);
     }
@@ -47,19 +47,13 @@ public static class IntegrityEndpoints
         var settings = IntegritySettings.From(config);
         try
         {
-            var proof = await new InclusionProver(store, TrustedKey(settings), settings.ExternalLogFor(store)).ProveAsync(eventRef, ct);
+            var proof = await new InclusionProver(store, settings.LoadOrCreateTrustedKey(), settings.ExternalLogFor(store)).ProveAsync(eventRef, ct);
             return Results.File(proof.ToBytes(), "application/json", $"proof-{proof.Event.Seq}.json");
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
             return Results.Problem(statusCode: ex is ArgumentException ? 400 : 404, title: "No proof", detail: ex.Message);
         }
-    }
-
-    private static CheckpointPublicKey TrustedKey(IntegritySettings settings)
-    {
-        if (!File.Exists(settings.TrustedPublicKeyFile)) using (CheckpointSigner.LoadOrCreate(settings.SigningKeyFile)) { }
-        return CheckpointPublicKey.Load(settings.TrustedPublicKeyFile);
     }
 
     private static CheckpointView View(Checkpoint c) => new(c.Size, c.LastSeq, c.Time, c.RootHex, c.KeyId);

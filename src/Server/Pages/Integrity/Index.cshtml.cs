@@ -23,8 +23,7 @@ public sealed class IndexModel(IDocumentStore store, IConfiguration config) : Ui
     public async Task OnPostAsync(CancellationToken ct)
     {
         var settings = IntegritySettings.From(config);
-        if (!System.IO.File.Exists(settings.TrustedPublicKeyFile)) using (CheckpointSigner.LoadOrCreate(settings.SigningKeyFile)) { }
-        Report = await new IntegrityVerifier(store, CheckpointPublicKey.Load(settings.TrustedPublicKeyFile), settings.ExternalLogFor(store)).VerifyAsync(ct);
+        Report = await new IntegrityVerifier(store, settings.LoadOrCreateTrustedKey(), settings.ExternalLogFor(store)).VerifyAsync(ct);
         Status = await IntegrityStatus.ReadAsync(store, ct);
     }
 

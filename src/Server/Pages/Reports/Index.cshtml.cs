@@ -1,12 +1,8 @@
 using LogControl.Domain.Audit;
 using LogControl.Domain.Time;
 using LogControl.Reports;
-using LogControl.Reports.Comparison;
-using LogControl.Reports.Compliance;
 using LogControl.Reports.Export;
 using LogControl.Reports.Extract;
-using LogControl.Reports.Public;
-using LogControl.Reports.Trends;
 using LogControl.Server.Web;
 using LogControl.Workflow.Audit;
 using LogControl.Workflow.Reviews;
@@ -26,10 +22,11 @@ namespace LogControl.Server.Pages.Reports;
 [Authorize(Policy = Policies.Read)]
 public sealed class IndexModel(IDocumentStore store, IClock clock) : UiPage
 {
-    public static readonly (string Slug, string Title)[] Available =
+    public static readonly (string Slug, string Kind, string Title)[] Available =
     [
-        ("efterlevnad", "Efterlevnad per enhet"), ("trender", "Trender per år eller kvartal"), ("jamforelse", "Jämförelse av liknande enheter"),
-        ("loggutdrag", "Loggutdrag för en brukare"), ("offentlig", "Offentlig statistik (små tal dolda)"),
+        ("efterlevnad", "compliance", "Efterlevnad per enhet"), ("trender", "trends", "Trender per år eller kvartal"),
+        ("jamforelse", "comparison", "Jämförelse av liknande enheter"), ("loggutdrag", "extract", "Loggutdrag för en brukare"),
+        ("offentlig", "public", "Offentlig statistik (små tal dolda)"),
     ];
 
     [BindProperty(SupportsGet = true)] public string? Rapport { get; set; }
@@ -42,7 +39,7 @@ public sealed class IndexModel(IDocumentStore store, IClock clock) : UiPage
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (Rapport == null) return Page();
-        if (Available.All(a => a.Slug != Rapport)) return NotFound();
+        if (Available.FirstOrDefault(a => a.Slug == Rapport).Kind is not { } kind) return NotFound();
         var now = clock.GetCurrentInstant();
         var today = SwedishTime.DateOf(now);
         var actor = Actor;
@@ -58,14 +55,7 @@ public sealed class IndexModel(IDocumentStore store, IClock clock) : UiPage
         IExportableReport report;
         try
         {
-            report = Rapport switch
-            {
-                "efterlevnad" => await ComplianceReport.RunAsync(store, new ComplianceParameters(today, units), ct),
-                "trender" => await TrendsReport.RunAsync(store, new TrendsParameters(from, to, period, today, units), ct),
-                "jamforelse" => await ComparisonReport.RunAsync(store, new ComparisonParameters(from, to, units), ct),
-                "offentlig" => await PublicStatisticsReport.RunAsync(store, new TrendsParameters(from, to, period, today, units), ct),
-                _ => await ClientLogExtractReport.RunAsync(store, new ClientLogExtractParameters(Klient!, from, to, units), ct),
-            };
+            report = await ReportCatalog.RunAsync(store, kind, new ReportRequest(from, to, period, today, units, Klient), ct);
         }
         catch (ArgumentException ex)
         {
