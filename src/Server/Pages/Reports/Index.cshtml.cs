@@ -5,7 +5,6 @@ using LogControl.Reports.Export;
 using LogControl.Reports.Extract;
 using LogControl.Server.Web;
 using LogControl.Workflow.Audit;
-using LogControl.Workflow.Reviews;
 using LogControl.Workflow.Security;
 using Marten;
 using Microsoft.AspNetCore.Authorization;
@@ -51,7 +50,6 @@ public sealed class IndexModel(IDocumentStore store, IClock clock) : UiPage
         var period = Period == "kvartal" ? PeriodKind.Quarter : PeriodKind.Year;
         if (Rapport == "loggutdrag" && string.IsNullOrWhiteSpace(Klient)) { Error = "Ange brukarens personnummer för ett loggutdrag."; return Page(); }
 
-        await ReviewSummaries.BackfillAsync(store, ct);
         IExportableReport report;
         try
         {
