@@ -122,12 +122,20 @@ public static class EscalationRaisedHandler
 
 internal static class InvestigationRetries
 {
-    /// <summary>Retry on lost races: the open-case unique index, or another writer on the same stream.</summary>
+    /// <summary>
+    /// Retry on lost races: the open-case unique index, or another writer on the same stream. Each round of a race
+    /// has exactly one winner, so N simultaneous escalations about one user need N-1 retries for the last of them;
+    /// the growing cooldown spreads the losers out. Eight retries cover a burst of nine (a whole review's worth
+    /// of escalations about one user arriving at once is far rarer than that).
+    /// </summary>
     public static void Apply(HandlerChain chain) =>
         chain.OnException<MartenCommandException>(IsUniqueViolation)
             .Or<DocumentAlreadyExistsException>()
             .Or<ConcurrencyException>()
-            .RetryTimes(3);
+            .RetryWithCooldown(Cooldowns);
+
+    private static readonly TimeSpan[] Cooldowns =
+        [.. new[] { 5, 10, 20, 40, 80, 160, 320, 640 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
     private static bool IsUniqueViolation(MartenCommandException ex) =>
         ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

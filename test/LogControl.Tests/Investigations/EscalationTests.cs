@@ -89,9 +89,9 @@ public sealed class EscalationTests(InvestigationHost host) : IClassFixture<Inve
     [Fact]
     public async Task concurrent_escalations_about_one_user_still_make_one_case()
     {
-        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => host.Invoke(Escalation("U-BURST", $"UNIT-{i}"))));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => host.Invoke(Escalation("U-BURST", $"UNIT-{i}"))));
         var investigation = (await host.CasesOfAsync("U-BURST")).ShouldHaveSingleItem();
-        investigation.Escalations.Count.ShouldBe(5);
+        investigation.Escalations.Count.ShouldBe(8);
     }
 
     [Fact]
