@@ -3,12 +3,20 @@ using Npgsql;
 
 namespace LogControl.Hosting.Integrity;
 
+/// <summary>An event's place in the sequence, its id and its leaf hash.</summary>
+public readonly record struct LeafHash(long Seq, Guid Id, byte[] Hash);
+
 /// <summary>Reads stored events as <see cref="EventLeaf"/>s in sequence order: the hot table and the retention archive.</summary>
 public static class EventLeafSource
 {
     // Binary events carry a placeholder in data that Marten never reads, so only bdata is part of their leaf.
     private const string Columns =
         "seq_id, id, stream_id, version, type, timestamp, case when bdata is null then data::text end, bdata";
+
+    // The same fields with the text as UTF-8 bytes, so leaves are hashed straight from the reader's buffer.
+    private const string HashColumns =
+        "seq_id, id, stream_id, version, convert_to(type, 'UTF8'), timestamp, " +
+        "case when bdata is null then convert_to(data::text, 'UTF8') end, bdata";
 
     public static async Task<bool> ArchiveExistsAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
     {
@@ -33,6 +41,52 @@ public static class EventLeafSource
         return result;
     }
 
+    /// <summary>
+    /// The leaf hashes of the events with after &lt; seq_id ≤ upTo, in sequence order, computed as the rows arrive:
+    /// the same hashes as <see cref="EventLeaf.Hash()"/> of <see cref="ReadAsync"/>'s leaves, without making them.
+    /// This is the hot path of extending and verifying.
+    /// </summary>
+    public static async Task<List<LeafHash>> ReadHashesAsync(NpgsqlConnection conn, string schema, bool withArchive, long after, long upTo, int limit, CancellationToken ct)
+    {
+        var sql = $"select {HashColumns} from {schema}.mt_events where seq_id > $1 and seq_id <= $2";
+        if (withArchive) sql += $" union all select {HashColumns} from {schema}.{IntegrityTables.Archive} where seq_id > $1 and seq_id <= $2";
+        sql += " order by 1 limit $3";
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(upTo);
+        cmd.Parameters.AddWithValue(limit);
+        var result = new List<LeafHash>((int)Math.Min(Math.Min(limit, upTo - after), 100_000));
+        byte[] type = new byte[256], data = new byte[4096], binary = new byte[4096];
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var typeLength = Bytes(r, 4, ref type);
+            var dataLength = Bytes(r, 6, ref data);
+            var binaryLength = Bytes(r, 7, ref binary);
+            var hash = new byte[MerkleTree.HashSize];
+            var seq = r.GetInt64(0);
+            var id = r.IsDBNull(1) ? Guid.Empty : r.GetGuid(1);
+            EventLeaf.Hash(hash, seq, id,
+                r.IsDBNull(2) ? Guid.Empty : r.GetGuid(2),
+                r.IsDBNull(3) ? 0 : r.GetInt64(3),
+                r.IsDBNull(5) ? 0 : (r.GetFieldValue<DateTime>(5).Ticks - DateTime.UnixEpoch.Ticks) / 10,
+                type.AsSpan(0, Math.Max(typeLength, 0)),   // a missing type counts as empty, as in ReadAsync
+                data.AsSpan(0, Math.Max(dataLength, 0)), dataLength >= 0,
+                binary.AsSpan(0, Math.Max(binaryLength, 0)), binaryLength >= 0);
+            result.Add(new LeafHash(seq, id, hash));
+        }
+        return result;
+    }
+
+    /// <summary>Copies a bytea column into a reusable buffer (grown when needed); -1 for null.</summary>
+    private static int Bytes(NpgsqlDataReader r, int ordinal, ref byte[] buffer)
+    {
+        if (r.IsDBNull(ordinal)) return -1;
+        var length = (int)r.GetBytes(ordinal, 0, null, 0, 0);
+        if (length > buffer.Length) buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        return (int)r.GetBytes(ordinal, 0, buffer, 0, length);
+    }
+
     /// <summary>Streams all events after <paramref name="after"/> in pages, so memory stays flat over millions of events.</summary>
     public static async IAsyncEnumerable<EventLeaf> StreamAsync(NpgsqlConnection conn, string schema, long after, long upTo,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -41,6 +95,20 @@ public static class EventLeafSource
         while (true)
         {
             var page = await ReadAsync(conn, schema, withArchive, after, upTo, 50_000, ct);
+            foreach (var leaf in page) yield return leaf;
+            if (page.Count < 50_000) yield break;
+            after = page[^1].Seq;
+        }
+    }
+
+    /// <summary>Streams the leaf hashes of all events after <paramref name="after"/> in pages (see <see cref="ReadHashesAsync"/>).</summary>
+    public static async IAsyncEnumerable<LeafHash> StreamHashesAsync(NpgsqlConnection conn, string schema, long after, long upTo,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var withArchive = await ArchiveExistsAsync(conn, schema, ct);
+        while (true)
+        {
+            var page = await ReadHashesAsync(conn, schema, withArchive, after, upTo, 50_000, ct);
             foreach (var leaf in page) yield return leaf;
             if (page.Count < 50_000) yield break;
             after = page[^1].Seq;

@@ -16,6 +16,9 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
 {
     public const long LockKey = 0x4C43_494E_5447; // "LCINTG": one extender at a time, across processes
     private const long Window = 25_000; // sequence numbers per query
+
+    /// <summary>How often <see cref="AlongsideAsync{T}"/> extends while the work runs.</summary>
+    public static readonly TimeSpan DefaultFollowInterval = TimeSpan.FromSeconds(2);
     private readonly ILogger _log = logger ?? NullLogger.Instance;
     private string Schema => store.Options.Events.DatabaseSchemaName;
 
@@ -39,43 +42,48 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             var added = 0L;
             Checkpoint? checkpoint = null;
 
+            await IntegrityTables.EnsureLeafStorageAsync(conn, Schema, ct);
             await using var writeConn = store.Storage.Database.CreateConnection();
             await writeConn.OpenAsync(ct);
             await using var tx = await writeConn.BeginTransactionAsync(ct);
             var chunk = await LastChunkAsync(conn, range.Size, ct);
             var withArchive = await EventLeafSource.ArchiveExistsAsync(conn, Schema, ct);
-            // Two windows of sequence numbers at a time, each read and hashed on its own connection and thread;
-            // the results are folded into the tree in order.
-            await using var readConn = store.Storage.Database.CreateConnection();
-            await readConn.OpenAsync(ct);
-            var from = lastSeq;
-            while (from < ceiling)
-            {
-                var mid = Math.Min(from + Window, ceiling);
-                var end = Math.Min(mid + Window, ceiling);
-                var first = HashedAsync(conn, from, mid);
-                var second = HashedAsync(readConn, mid, end);
-                foreach (var page in await Task.WhenAll(first, second))
-                {
-                    foreach (var (seq, id, hash) in page)
-                    {
-                        range.Append(hash);
-                        chunk.Add(seq, id, hash);
-                        if (chunk.Count == IntegrityTables.ChunkSize)
-                        {
-                            await chunk.SaveAsync(writeConn, tx, Schema, ct);
-                            chunk = new LeafChunk(chunk.Number + 1);
-                        }
-                    }
-                    added += page.Count;
-                    if (page.Count > 0) lastSeq = page[^1].Seq;
-                }
-                from = end;
-            }
-            if (chunk.Count > 0 && added > 0) await chunk.SaveAsync(writeConn, tx, Schema, ct);
 
-            Task<List<(long Seq, Guid Id, byte[] Hash)>> HashedAsync(NpgsqlConnection c, long after, long upTo) => Task.Run(async () =>
-                (await EventLeafSource.ReadAsync(c, Schema, withArchive, after, upTo, int.MaxValue, ct)).Select(e => (e.Seq, e.Id, e.Hash())).ToList(), ct);
+            // A pipeline: windows of sequence numbers are read and hashed ahead on pooled connections (two at a
+            // time), folded into the tree in order here, and full chunks are written behind on the transaction's
+            // connection, so reading, hashing and writing overlap.
+            var windows = new Queue<Task<List<LeafHash>>>();
+            var next = lastSeq;
+            void ReadAhead()
+            {
+                while (windows.Count < 2 && next < ceiling)
+                {
+                    var (after, upTo) = (next, Math.Min(next + Window, ceiling));
+                    windows.Enqueue(Task.Run(() => HashedWindowAsync(withArchive, after, upTo, ct), ct));
+                    next = upTo;
+                }
+            }
+            var saving = Task.CompletedTask;
+            ReadAhead();
+            while (windows.Count > 0)
+            {
+                var page = await windows.Dequeue();
+                ReadAhead();
+                foreach (var (seq, id, hash) in page)
+                {
+                    range.Append(hash);
+                    chunk.Add(seq, id, hash);
+                    if (chunk.Count == IntegrityTables.ChunkSize)
+                    {
+                        saving = SaveAfterAsync(saving, chunk, writeConn, tx, ct);
+                        chunk = new LeafChunk(chunk.Number + 1);
+                    }
+                }
+                added += page.Count;
+                if (page.Count > 0) lastSeq = page[^1].Seq;
+            }
+            if (chunk.Count > 0 && added > 0) saving = SaveAfterAsync(saving, chunk, writeConn, tx, ct);
+            await saving;
 
             if (added > 0)
             {
@@ -109,10 +117,59 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> (an ingest) while extending the tamper evidence every <paramref name="interval"/>,
+    /// then once more when it is done, so a long ingest ends with most of its events already covered and the last
+    /// round only has the tail to hash. A failing round during the work is logged and ends the following; the
+    /// final round runs regardless and reports. Returns the work's result and all rounds added together.
+    /// </summary>
+    public async Task<(T Result, Extension Extension)> AlongsideAsync<T>(Func<CancellationToken, Task<T>> work, TimeSpan interval, CancellationToken ct)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var following = Task.Run(async () =>
+        {
+            var rounds = new List<Extension>();
+            try
+            {
+                while (true)
+                {
+                    await Task.Delay(interval, done.Token);
+                    // The round itself is not cancelled when the work ends: it finishes and commits.
+                    rounds.Add(await ExtendAsync(ct));
+                }
+            }
+            catch (OperationCanceledException) when (done.IsCancellationRequested) { }
+            catch (Exception ex) { _log.LogWarning(ex, "Integrity: extending during the work failed; trying again once it is done"); }
+            return rounds;
+        }, CancellationToken.None);
+
+        T result;
+        try { result = await work(ct); }
+        finally { await done.CancelAsync(); }
+        var all = await following;
+        all.Add(await ExtendAsync(ct));
+        return (result, new Extension(all.Sum(r => r.Added), all.LastOrDefault(r => r.Checkpoint != null)?.Checkpoint,
+            TimeSpan.FromTicks(all.Sum(r => r.Settling.Ticks))));
+    }
+
+    private async Task<List<LeafHash>> HashedWindowAsync(bool withArchive, long after, long upTo, CancellationToken ct)
+    {
+        await using var c = store.Storage.Database.CreateConnection();
+        await c.OpenAsync(ct);
+        return await EventLeafSource.ReadHashesAsync(c, Schema, withArchive, after, upTo, int.MaxValue, ct);
+    }
+
+    private async Task SaveAfterAsync(Task previous, LeafChunk chunk, NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await previous;
+        await chunk.SaveAsync(conn, tx, Schema, ct);
+    }
+
+    /// <summary>
     /// The highest sequence number below which no event can still appear. Sequence numbers are drawn before
     /// the rows commit, so a transaction that drew a lower number may commit after a higher one is visible.
     /// Every such transaction started before we read the sequence; once all transactions older than that
     /// moment have ended, every number up to it is either stored or lost for good (a rolled-back batch).
+    /// Only client sessions draw sequence numbers: autovacuum, busy after a large ingest, does not hold us back.
     /// </summary>
     private async Task<long> SettledCeilingAsync(NpgsqlConnection conn, CancellationToken ct)
     {
@@ -128,7 +185,8 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
         while (true)
         {
             await using var cmd = new NpgsqlCommand(
-                "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and xact_start < $1::timestamptz", conn);
+                "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() " +
+                "and backend_type = 'client backend' and xact_start < $1::timestamptz", conn);
             cmd.Parameters.AddWithValue(since);
             if ((long)(await cmd.ExecuteScalarAsync(ct))! == 0) return drawn;
             if (DateTime.UtcNow > deadline)
@@ -144,7 +202,9 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
     private async Task<(CompactRange Range, long LastSeq)> FrontierAsync(NpgsqlConnection conn, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"select tree_size, last_seq, frontier, (select coalesce(sum(cardinality(seq_ids)), 0) from {Schema}.{IntegrityTables.Leaves}) " +
+            // The leaf count from the last chunk alone: summing every chunk would read the whole index each round.
+            $"select tree_size, last_seq, frontier, coalesce((select chunk * {IntegrityTables.ChunkSize} + cardinality(seq_ids) " +
+            $"from {Schema}.{IntegrityTables.Leaves} order by chunk desc limit 1), 0) " +
             $"from {Schema}.{IntegrityTables.Checkpoints} order by tree_size desc limit 1", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return (new CompactRange(), 0);

@@ -46,23 +46,23 @@ public sealed class IntegrityVerifier(IDocumentStore store, CheckpointPublicKey 
         long uncovered = 0, firstSeq = 0, done = 0;
         var j = 0;
         var total = Math.Max(covered, leaves.Count);
-        await foreach (var e in EventLeafSource.StreamAsync(conn, Schema, 0, long.MaxValue, ct))
+        await foreach (var e in EventLeafSource.StreamHashesAsync(conn, Schema, 0, long.MaxValue, ct))
         {
             if (firstSeq == 0) firstSeq = e.Seq;
             if (++done % 50_000 == 0) progress?.Report((done, total));
             if (e.Seq > coveredSeq) { uncovered++; continue; }
-            var hash = e.Hash();
+            var hash = e.Hash;
             recomputed.Add(hash);
             if (first != null) continue;
             // Leaves the index has before this event's sequence number are events that are gone.
             if (j < covered && leaves.Seq[j] < e.Seq) { first = await MissingAsync(conn, leaves, j, ct); continue; }
             if (j < covered && leaves.Seq[j] == e.Seq)
             {
-                if (!leaves.Hash[j].AsSpan().SequenceEqual(hash)) first = Changed(leaves, j, e);
+                if (!leaves.Hash[j].AsSpan().SequenceEqual(hash)) first = Changed(leaves, j, await StoredAsync(conn, e, ct));
                 j++;
                 continue;
             }
-            first = Inserted(leaves, j, e);
+            first = Inserted(leaves, j, await StoredAsync(conn, e, ct));
         }
         if (first == null && j < covered) first = await MissingAsync(conn, leaves, j, ct);
         progress?.Report((total, total));
@@ -154,6 +154,11 @@ public sealed class IntegrityVerifier(IDocumentStore store, CheckpointPublicKey 
         }
         return true;
     }
+
+    /// <summary>The whole stored event behind a leaf hash, read again only to describe a divergence.</summary>
+    private async Task<EventLeaf> StoredAsync(NpgsqlConnection conn, LeafHash e, CancellationToken ct) =>
+        await EventLeafSource.FindAsync(conn, Schema, e.Seq, null, ct)
+        ?? throw new InvalidOperationException($"event {e.Seq} disappeared while it was being verified");
 
     private static Divergence Changed(StoredLeaves leaves, int j, EventLeaf e)
     {
