@@ -3,7 +3,6 @@ using System.Text.Json;
 using LogControl.Domain.Ingestion;
 using LogControl.Domain.Time;
 using LogControl.Hosting.Database;
-using LogControl.Hosting.Integrity;
 using LogControl.Hosting.Marten;
 using LogControl.Hosting.Observability;
 using LogControl.Ingest.Pipeline;
@@ -40,22 +39,11 @@ public static partial class LogCtl
             {
                 BatchSize = int.TryParse(args.Option("batch-size"), out var bs) ? bs : new IngestOptions().BatchSize,
                 Writers = int.TryParse(args.Option("writers"), out var wr) ? wr : new IngestOptions().Writers,
+                WriteLeafHashes = !args.Has("no-checkpoint"),
             });
         await pipeline.EnsureSchemaAsync(ct);
 
         var sw = Stopwatch.StartNew();
-        Task<IngestTotals> Run(IProgress<IngestProgress>? progress, CancellationToken token) => pipeline.IngestPathsAsync(paths, progress, token);
-        // Tamper evidence while the rows land and right after, so a later change to them can be told (docs/INTEGRITY.md).
-        using var signer = args.Has("no-checkpoint") ? null : OpenSigner(IntegritySettingsFor(args));
-        var integrity = signer == null ? null : IntegrityLogFor(store, signer, IntegritySettingsFor(args), log);
-        IntegrityLog.Extension? evidence = null;
-        async Task<IngestTotals> RunWithEvidence(IProgress<IngestProgress>? progress)
-        {
-            if (integrity == null) return await Run(progress, ct);
-            (var t, evidence) = await integrity.AlongsideAsync(token => Run(progress, token), IntegrityLog.DefaultFollowInterval, ct);
-            return t;
-        }
-
         IngestTotals totals;
         if (!Console.IsErrorRedirected && !args.Has("no-progress"))
         {
@@ -73,16 +61,22 @@ public static partial class LogCtl
                         task.Description = $"{Path.GetFileName(p.File)}: {p.Rows:N0} rows, {rate:N0} rows/s, rejected {p.Totals.Rejected:N0}";
                         if (p.BytesTotal > 0) { task.MaxValue = p.BytesTotal; task.Value = p.BytesRead; }
                     });
-                    return await RunWithEvidence(progress);
+                    return await pipeline.IngestPathsAsync(paths, progress, ct);
                 });
         }
         else
         {
-            totals = await RunWithEvidence(null);
+            totals = await pipeline.IngestPathsAsync(paths, null, ct);
         }
 
         var rate = totals.Rows / Math.Max(sw.Elapsed.TotalSeconds, 0.001);
-        if (evidence?.Checkpoint is { } c) Console.WriteLine($"checkpoint size={c.Size} last_seq={c.LastSeq} root={c.RootHex[..16]}");
+        // Tamper evidence right after the rows land, so a later change to them can be told (docs/INTEGRITY.md).
+        // Measured: once at the end costs ingest less than extending every few seconds while it runs (BENCHMARKS.md).
+        if (!args.Has("no-checkpoint"))
+        {
+            var extension = await CheckpointAsync(store, IntegritySettingsFor(args), log, ct);
+            if (extension.Checkpoint is { } c) Console.WriteLine($"checkpoint size={c.Size} last_seq={c.LastSeq} root={c.RootHex[..16]}");
+        }
         Console.WriteLine($"files={totals.Files} unreadable={totals.UnreadableFiles} skipped={totals.Skipped} elapsed={sw.Elapsed.TotalSeconds:0.0}s rate={rate:0}/s");
         Console.WriteLine(totals.ToString());
         if (totals.Files == 0) return Fail("nothing could be read");

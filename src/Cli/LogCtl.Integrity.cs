@@ -24,15 +24,11 @@ public static partial class LogCtl
     /// <summary>Extends the leaf index over everything stored and signs a checkpoint (also run at the end of ingest).</summary>
     internal static async Task<IntegrityLog.Extension> CheckpointAsync(IDocumentStore store, IntegritySettings settings, Serilog.ILogger log, CancellationToken ct)
     {
-        using var signer = OpenSigner(settings);
-        return await IntegrityLogFor(store, signer, settings, log).ExtendAsync(ct);
+        using var signer = CheckpointSigner.LoadOrCreate(settings.SigningKeyFile,
+            path => Console.Error.WriteLine($"logctl: created the checkpoint signing key {path} (mode 600); its public half is {CheckpointSigner.PublicKeyPath(path)}"));
+        var integrity = new IntegrityLog(store, signer, settings.ExternalLogFor(store), SystemClock.Instance, new SerilogLoggerFactory(log).CreateLogger("integrity"));
+        return await integrity.ExtendAsync(ct);
     }
-
-    private static CheckpointSigner OpenSigner(IntegritySettings settings) => CheckpointSigner.LoadOrCreate(settings.SigningKeyFile,
-        path => Console.Error.WriteLine($"logctl: created the checkpoint signing key {path} (mode 600); its public half is {CheckpointSigner.PublicKeyPath(path)}"));
-
-    private static IntegrityLog IntegrityLogFor(IDocumentStore store, CheckpointSigner signer, IntegritySettings settings, Serilog.ILogger log) =>
-        new(store, signer, settings.ExternalLogFor(store), SystemClock.Instance, new SerilogLoggerFactory(log).CreateLogger("integrity"));
 
     private static async Task<int> Checkpoint(Args args, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using LogControl.Ingest.Storage;
 using LogControl.Integrity;
 using Npgsql;
 
@@ -55,7 +56,24 @@ public static class EventLeafSource
         cmd.Parameters.AddWithValue(after);
         cmd.Parameters.AddWithValue(upTo);
         cmd.Parameters.AddWithValue(limit);
-        var result = new List<LeafHash>((int)Math.Min(Math.Min(limit, upTo - after), 100_000));
+        return await HashRowsAsync(cmd, ct);
+    }
+
+    /// <summary>The same for the given sequence numbers (those that exist), e.g. the gaps between written leaves.</summary>
+    public static async Task<List<LeafHash>> ReadHashesAsync(NpgsqlConnection conn, string schema, bool withArchive, long[] seqs, CancellationToken ct)
+    {
+        if (seqs.Length == 0) return [];
+        var sql = $"select {HashColumns} from {schema}.mt_events where seq_id = any($1)";
+        if (withArchive) sql += $" union all select {HashColumns} from {schema}.{IntegrityTables.Archive} where seq_id = any($1)";
+        sql += " order by 1";
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue(seqs);
+        return await HashRowsAsync(cmd, ct);
+    }
+
+    private static async Task<List<LeafHash>> HashRowsAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var result = new List<LeafHash>();
         byte[] type = new byte[256], data = new byte[4096], binary = new byte[4096];
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -75,6 +93,36 @@ public static class EventLeafSource
                 binary.AsSpan(0, Math.Max(binaryLength, 0)), binaryLength >= 0);
             result.Add(new LeafHash(seq, id, hash));
         }
+        return result;
+    }
+
+    /// <summary>The leaves the ingest writer stored for events with after &lt; seq ≤ upTo, in sequence order.</summary>
+    public static async Task<List<LeafHash>> ReadWrittenAsync(NpgsqlConnection conn, string schema, long after, long upTo, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"select seq_ids, event_ids, leaf_hashes from {schema}.{WrittenLeaves.Table} where last_seq > $1 and first_seq <= $2", conn);
+        cmd.Parameters.AddWithValue(after);
+        cmd.Parameters.AddWithValue(upTo);
+        var result = new List<LeafHash>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var seqs = r.GetFieldValue<byte[]>(0);
+            var ids = r.GetFieldValue<byte[]>(1);
+            var hashes = r.GetFieldValue<byte[]>(2);
+            var n = seqs.Length / 8;
+            if (seqs.Length % 8 != 0 || ids.Length != n * 16 || hashes.Length != n * MerkleTree.HashSize)
+                throw new InvalidOperationException($"a row of {WrittenLeaves.Table} is malformed");
+            for (var i = 0; i < n; i++)
+            {
+                var seq = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(seqs.AsSpan(i * 8));
+                if (seq > after && seq <= upTo)
+                    result.Add(new LeafHash(seq, new Guid(ids.AsSpan(i * 16, 16), bigEndian: true),
+                        hashes.AsSpan(i * MerkleTree.HashSize, MerkleTree.HashSize).ToArray()));
+            }
+        }
+        // Concurrent writers draw interleaved sequence numbers, so rows overlap.
+        result.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return result;
     }
 

@@ -1,3 +1,4 @@
+using LogControl.Ingest.Storage;
 using LogControl.Integrity;
 using Marten;
 using Microsoft.Extensions.Logging;
@@ -17,8 +18,6 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
     public const long LockKey = 0x4C43_494E_5447; // "LCINTG": one extender at a time, across processes
     private const long Window = 25_000; // sequence numbers per query
 
-    /// <summary>How often <see cref="AlongsideAsync{T}"/> extends while the work runs.</summary>
-    public static readonly TimeSpan DefaultFollowInterval = TimeSpan.FromSeconds(2);
     private readonly ILogger _log = logger ?? NullLogger.Instance;
     private string Schema => store.Options.Events.DatabaseSchemaName;
 
@@ -84,6 +83,12 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
             }
             if (chunk.Count > 0 && added > 0) saving = SaveAfterAsync(saving, chunk, writeConn, tx, ct);
             await saving;
+            // Written leaves are covered now (every sequence number up to the ceiling was in a window).
+            await using (var forget = new NpgsqlCommand($"delete from {Schema}.{WrittenLeaves.Table} where last_seq <= $1", writeConn, tx))
+            {
+                forget.Parameters.AddWithValue(ceiling);
+                await forget.ExecuteNonQueryAsync(ct);
+            }
 
             if (added > 0)
             {
@@ -116,46 +121,30 @@ public sealed class IntegrityLog(IDocumentStore store, CheckpointSigner signer, 
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> (an ingest) while extending the tamper evidence every <paramref name="interval"/>,
-    /// then once more when it is done, so a long ingest ends with most of its events already covered and the last
-    /// round only has the tail to hash. A failing round during the work is logged and ends the following; the
-    /// final round runs regardless and reports. Returns the work's result and all rounds added together.
-    /// </summary>
-    public async Task<(T Result, Extension Extension)> AlongsideAsync<T>(Func<CancellationToken, Task<T>> work, TimeSpan interval, CancellationToken ct)
-    {
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var following = Task.Run(async () =>
-        {
-            var rounds = new List<Extension>();
-            try
-            {
-                while (true)
-                {
-                    await Task.Delay(interval, done.Token);
-                    // The round itself is not cancelled when the work ends: it finishes and commits.
-                    rounds.Add(await ExtendAsync(ct));
-                }
-            }
-            catch (OperationCanceledException) when (done.IsCancellationRequested) { }
-            catch (Exception ex) { _log.LogWarning(ex, "Integrity: extending during the work failed; trying again once it is done"); }
-            return rounds;
-        }, CancellationToken.None);
-
-        T result;
-        try { result = await work(ct); }
-        finally { await done.CancelAsync(); }
-        var all = await following;
-        all.Add(await ExtendAsync(ct));
-        return (result, new Extension(all.Sum(r => r.Added), all.LastOrDefault(r => r.Checkpoint != null)?.Checkpoint,
-            TimeSpan.FromTicks(all.Sum(r => r.Settling.Ticks))));
-    }
-
     private async Task<List<LeafHash>> HashedWindowAsync(bool withArchive, long after, long upTo, CancellationToken ct)
     {
         await using var c = store.Storage.Database.CreateConnection();
         await c.OpenAsync(ct);
-        return await EventLeafSource.ReadHashesAsync(c, Schema, withArchive, after, upTo, int.MaxValue, ct);
+        var written = await EventLeafSource.ReadWrittenAsync(c, Schema, after, upTo, ct);
+        // Reading the numbers between written leaves one by one pays only when they are few (an access log's
+        // batch headers and quarantined rows); a window of mostly other events is read whole.
+        if (written.Count < (upTo - after) * 3 / 4) return await EventLeafSource.ReadHashesAsync(c, Schema, withArchive, after, upTo, int.MaxValue, ct);
+        // Only the numbers between written leaves are read: the other events, and numbers never used.
+        var gaps = new List<long>();
+        var from = after;
+        foreach (var w in written)
+        {
+            for (var seq = from + 1; seq < w.Seq; seq++) gaps.Add(seq);
+            from = w.Seq;
+        }
+        for (var seq = from + 1; seq <= upTo; seq++) gaps.Add(seq);
+        var read = await EventLeafSource.ReadHashesAsync(c, Schema, withArchive, gaps.ToArray(), ct);
+        // Merge the two ascending lists by sequence number.
+        var merged = new List<LeafHash>(written.Count + read.Count);
+        int i = 0, j = 0;
+        while (i < written.Count || j < read.Count)
+            merged.Add(j >= read.Count || (i < written.Count && written[i].Seq < read[j].Seq) ? written[i++] : read[j++]);
+        return merged;
     }
 
     private async Task SaveAfterAsync(Task previous, LeafChunk chunk, NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)

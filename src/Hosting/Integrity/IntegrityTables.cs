@@ -1,3 +1,4 @@
+using LogControl.Ingest.Storage;
 using Weasel.Postgresql;
 using Weasel.Postgresql.Tables;
 
@@ -20,32 +21,12 @@ public static class IntegrityTables
     /// <summary>Events moved out of mt_events by retention; same columns, still verified.</summary>
     public const string Archive = "lc_event_archive";
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> StorageChecked = new();
-
     /// <summary>
     /// The leaf index's columns are stored out of line without compression: leaf hashes do not compress, and trying
-    /// (pglz, on every chunk written) cost PostgreSQL more than the rest of storing them. PostgreSQL 15 cannot say
-    /// so in CREATE TABLE and Weasel does not model it, so it is set here once per database and process.
+    /// (pglz, on every chunk written) cost PostgreSQL more than the rest of storing them.
     /// </summary>
-    public static async Task EnsureLeafStorageAsync(Npgsql.NpgsqlConnection conn, string schema, CancellationToken ct)
-    {
-        if (StorageChecked.ContainsKey($"{conn.DataSource}|{conn.Database}|{schema}")) return;
-        await using (var check = new Npgsql.NpgsqlCommand(
-            "select count(*) from pg_attribute where attrelid = to_regclass($1) and attname = any($2) and attstorage <> 'e'", conn))
-        {
-            check.Parameters.AddWithValue($"{schema}.{Leaves}");
-            check.Parameters.AddWithValue(LeafColumns);
-            if ((long)(await check.ExecuteScalarAsync(ct))! > 0)
-            {
-                await using var alter = new Npgsql.NpgsqlCommand(
-                    $"alter table {schema}.{Leaves} " + string.Join(", ", LeafColumns.Select(c => $"alter column {c} set storage external")), conn);
-                await alter.ExecuteNonQueryAsync(ct);
-            }
-        }
-        StorageChecked[$"{conn.DataSource}|{conn.Database}|{schema}"] = true;
-    }
-
-    private static readonly string[] LeafColumns = ["seq_ids", "event_ids", "leaf_hashes"];
+    public static Task EnsureLeafStorageAsync(Npgsql.NpgsqlConnection conn, string schema, CancellationToken ct) =>
+        UncompressedStorage.EnsureAsync(conn, schema, Leaves, ["seq_ids", "event_ids", "leaf_hashes"], ct);
 
     public static IEnumerable<Table> All(string schema)
     {
@@ -55,6 +36,7 @@ public static class IntegrityTables
         leaves.AddColumn("event_ids", "uuid[]").NotNull();
         leaves.AddColumn("leaf_hashes", "bytea").NotNull();
         yield return leaves;
+        yield return WrittenLeaves.Definition(schema);
 
         var checkpoints = new Table(new PostgresqlObjectName(schema, Checkpoints));
         checkpoints.AddColumn<long>("tree_size").AsPrimaryKey();

@@ -40,6 +40,11 @@ public sealed class IngestOptions
     /// (jsonb, indexes, the stream foreign key) is what limits a single writer.
     /// </summary>
     public int Writers { get; init; } = 2;
+    /// <summary>
+    /// Write the leaf hashes of binary events with them, so the tamper evidence need not read them back
+    /// (<see cref="Storage.WrittenLeaves"/>). Off only where no checkpoint will follow.
+    /// </summary>
+    public bool WriteLeafHashes { get; init; } = true;
 }
 
 /// <summary>
@@ -57,9 +62,9 @@ public sealed class IngestPipeline
     public IngestPipeline(IDocumentStore store, ILogger? log = null, IngestOptions? options = null, IClock? clock = null)
     {
         _clock = clock ?? SystemClock.Instance;
-        _writer = new EventBatchWriter(store, _clock);
-        _log = log ?? NullLogger.Instance;
         _options = options ?? new IngestOptions();
+        _writer = new EventBatchWriter(store, _clock, _options.WriteLeafHashes);
+        _log = log ?? NullLogger.Instance;
     }
 
     public Task EnsureSchemaAsync(CancellationToken ct = default) => _writer.VerifySchemaAsync(ct);

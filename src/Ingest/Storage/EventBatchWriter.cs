@@ -56,22 +56,25 @@ public sealed class EventBatchWriter
     private readonly ISerializer _serializer;
     private readonly string _schema;
     // Shared by the parallel writers of one pipeline.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Alias, string DotNet)> _types = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Alias, string DotNet, byte[] AliasUtf8)> _types = new();
     private readonly IClock _clock;
+    private readonly bool _writeLeaves;
 
-    public EventBatchWriter(IDocumentStore store, IClock? clock = null)
+    /// <param name="writeLeaves">Also write the leaf hashes of binary events for the tamper evidence (<see cref="WrittenLeaves"/>).</param>
+    public EventBatchWriter(IDocumentStore store, IClock? clock = null, bool writeLeaves = true)
     {
         _store = store;
         _clock = clock ?? SystemClock.Instance;
+        _writeLeaves = writeLeaves;
         _serializer = store.Options.Serializer();
         _schema = store.Options.Events.DatabaseSchemaName;
     }
 
-    private (string Alias, string DotNet) TypeInfo(Type type) =>
+    private (string Alias, string DotNet, byte[] AliasUtf8) TypeInfo(Type type) =>
         _types.GetOrAdd(type, t =>
         {
             var mapping = ((DocumentStore)_store).Events.EventMappingFor(t);
-            return (mapping.EventTypeName, mapping.DotNetTypeName);
+            return (mapping.EventTypeName, mapping.DotNetTypeName, Encoding.UTF8.GetBytes(mapping.EventTypeName));
         });
 
     /// <summary>Creates or updates the schema and checks that the event tables have exactly the columns this writer must fill.</summary>
@@ -80,6 +83,8 @@ public sealed class EventBatchWriter
         await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var conn = _store.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);
+        if (_writeLeaves)
+            await UncompressedStorage.EnsureAsync(conn, _schema, WrittenLeaves.Table, ["seq_ids", "event_ids", "leaf_hashes"], ct);
         foreach (var (table, columns) in new[] { ("mt_events", EventColumns), ("mt_streams", StreamColumns) })
         {
             await using var cmd = new NpgsqlCommand("""
@@ -190,7 +195,9 @@ public sealed class EventBatchWriter
 
         if (fresh.Count > 0)
         {
+            // Whole microseconds, PostgreSQL's precision: the stored timestamp is then exactly the one in the leaf hash.
             var now = _clock.GetCurrentInstant();
+            now = Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / 10 * 10);
             var header = new IngestBatchRecorded(batch.Source, batch.Format, batch.FirstLine, batch.LastLine,
                 accepted, duplicates, rejected, now);
             fresh.Insert(0, new PendingEvent(Guid.NewGuid(), header, PendingKind.Fact, null, batch.FirstLine, ""));
@@ -249,37 +256,57 @@ public sealed class EventBatchWriter
             await w.CompleteAsync(ct);
         }
 
-        // Synchronous writes: the importer buffers rows and only touches the socket when its buffer fills,
-        // so per-column async state machines would cost more than they save on this hot path.
-        await using (var w = await conn.BeginBinaryImportAsync(
-                         $"copy {_schema}.mt_events ({string.Join(", ", EventColumns)}) from stdin (format binary)", ct))
+        var leafSeqs = new List<long>();
+        var leafIds = new List<Guid>();
+        var leafHashes = _writeLeaves ? System.Buffers.ArrayPool<byte>.Shared.Rent(events.Count * LogControl.Integrity.MerkleTree.HashSize) : [];
+        var micros = now.ToUnixTimeTicks() / 10;
+        try
         {
-            for (var i = 0; i < events.Count; i++)
+            // Synchronous writes: the importer buffers rows and only touches the socket when its buffer fills,
+            // so per-column async state machines would cost more than they save on this hot path.
+            await using (var w = await conn.BeginBinaryImportAsync(
+                             $"copy {_schema}.mt_events ({string.Join(", ", EventColumns)}) from stdin (format binary)", ct))
             {
-                var e = events[i];
-                var (alias, dotnet) = TypeInfo(e.Data.GetType());
-                w.StartRow();
-                w.Write(sequences[i], NpgsqlDbType.Bigint);
-                w.Write(e.Id, NpgsqlDbType.Uuid);
-                w.Write(streamId, NpgsqlDbType.Uuid);
-                w.Write((long)(i + 1), NpgsqlDbType.Bigint);
-                if (e.Binary != null)
+                for (var i = 0; i < events.Count; i++)
                 {
-                    w.Write("{}", NpgsqlDbType.Jsonb);   // Marten's placeholder for binary payloads
-                    w.Write(e.Binary, NpgsqlDbType.Bytea);
+                    var e = events[i];
+                    var (alias, dotnet, aliasUtf8) = TypeInfo(e.Data.GetType());
+                    w.StartRow();
+                    w.Write(sequences[i], NpgsqlDbType.Bigint);
+                    w.Write(e.Id, NpgsqlDbType.Uuid);
+                    w.Write(streamId, NpgsqlDbType.Uuid);
+                    w.Write((long)(i + 1), NpgsqlDbType.Bigint);
+                    if (e.Binary != null)
+                    {
+                        w.Write("{}", NpgsqlDbType.Jsonb);   // Marten's placeholder for binary payloads
+                        w.Write(e.Binary, NpgsqlDbType.Bytea);
+                    }
+                    else
+                    {
+                        w.Write(_serializer.ToJson(e.Data), NpgsqlDbType.Jsonb);
+                        w.WriteNull();
+                    }
+                    w.Write(alias, NpgsqlDbType.Varchar);
+                    w.Write(timestamp, NpgsqlDbType.TimestampTz);
+                    w.Write("*DEFAULT*", NpgsqlDbType.Varchar);
+                    w.Write(dotnet, NpgsqlDbType.Varchar);
+                    w.Write(false, NpgsqlDbType.Boolean);
+                    if (_writeLeaves && e.Binary != null)
+                    {
+                        // Every field of a binary event's leaf is in hand; its data column is only Marten's placeholder.
+                        LogControl.Integrity.EventLeaf.Hash(leafHashes.AsSpan(leafSeqs.Count * LogControl.Integrity.MerkleTree.HashSize),
+                            sequences[i], e.Id, streamId, i + 1, micros, aliasUtf8, default, false, e.Binary, true);
+                        leafSeqs.Add(sequences[i]);
+                        leafIds.Add(e.Id);
+                    }
                 }
-                else
-                {
-                    w.Write(_serializer.ToJson(e.Data), NpgsqlDbType.Jsonb);
-                    w.WriteNull();
-                }
-                w.Write(alias, NpgsqlDbType.Varchar);
-                w.Write(timestamp, NpgsqlDbType.TimestampTz);
-                w.Write("*DEFAULT*", NpgsqlDbType.Varchar);
-                w.Write(dotnet, NpgsqlDbType.Varchar);
-                w.Write(false, NpgsqlDbType.Boolean);
+                await w.CompleteAsync(ct);
             }
-            await w.CompleteAsync(ct);
+            if (_writeLeaves) await WrittenLeaves.WriteAsync(conn, _schema, leafSeqs, leafIds, leafHashes, ct);
+        }
+        finally
+        {
+            if (_writeLeaves) System.Buffers.ArrayPool<byte>.Shared.Return(leafHashes);
         }
     }
 }
