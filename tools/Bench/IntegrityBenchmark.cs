@@ -85,7 +85,13 @@ public static class IntegrityBenchmark
             {
                 await conn.OpenAsync();
                 long n = 0;
-                await foreach (var _ in EventLeafSource.StreamAsync(conn, "lc", 0, long.MaxValue, CancellationToken.None)) n++;
+                for (long after = 0; ;)
+                {
+                    var page = await EventLeafSource.ReadAsync(conn, "lc", false, after, long.MaxValue, 50_000, CancellationToken.None);
+                    n += page.Count;
+                    if (page.Count < 50_000) break;
+                    after = page[^1].Seq;
+                }
             }
             var readRate = events / sw.Elapsed.TotalSeconds;
             sw.Restart();

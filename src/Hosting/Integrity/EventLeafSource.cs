@@ -135,21 +135,10 @@ public static class EventLeafSource
         return (int)r.GetBytes(ordinal, 0, buffer, 0, length);
     }
 
-    /// <summary>Streams all events after <paramref name="after"/> in pages, so memory stays flat over millions of events.</summary>
-    public static async IAsyncEnumerable<EventLeaf> StreamAsync(NpgsqlConnection conn, string schema, long after, long upTo,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var withArchive = await ArchiveExistsAsync(conn, schema, ct);
-        while (true)
-        {
-            var page = await ReadAsync(conn, schema, withArchive, after, upTo, 50_000, ct);
-            foreach (var leaf in page) yield return leaf;
-            if (page.Count < 50_000) yield break;
-            after = page[^1].Seq;
-        }
-    }
-
-    /// <summary>Streams the leaf hashes of all events after <paramref name="after"/> in pages (see <see cref="ReadHashesAsync"/>).</summary>
+    /// <summary>
+    /// Streams the leaf hashes of all events after <paramref name="after"/> in pages (see <see cref="ReadHashesAsync"/>),
+    /// so memory stays flat over millions of events.
+    /// </summary>
     public static async IAsyncEnumerable<LeafHash> StreamHashesAsync(NpgsqlConnection conn, string schema, long after, long upTo,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
