@@ -19,6 +19,13 @@ public static class EventLeafSource
         "seq_id, id, stream_id, version, convert_to(type, 'UTF8'), timestamp, " +
         "case when bdata is null then convert_to(data::text, 'UTF8') end, bdata";
 
+    /// <summary>The columns of the events matching <paramref name="where"/>, in the hot table and the retention archive.</summary>
+    private static string Select(string columns, string schema, bool withArchive, string where)
+    {
+        var sql = $"select {columns} from {schema}.mt_events where {where}";
+        return withArchive ? sql + $" union all select {columns} from {schema}.{IntegrityTables.Archive} where {where}" : sql;
+    }
+
     public static async Task<bool> ArchiveExistsAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("select to_regclass($1) is not null", conn);
@@ -29,10 +36,7 @@ public static class EventLeafSource
     /// <summary>Events with after &lt; seq_id ≤ upTo, in sequence order, at most <paramref name="limit"/>.</summary>
     public static async Task<List<EventLeaf>> ReadAsync(NpgsqlConnection conn, string schema, bool withArchive, long after, long upTo, int limit, CancellationToken ct)
     {
-        var sql = $"select {Columns} from {schema}.mt_events where seq_id > $1 and seq_id <= $2";
-        if (withArchive) sql += $" union all select {Columns} from {schema}.{IntegrityTables.Archive} where seq_id > $1 and seq_id <= $2";
-        sql += " order by 1 limit $3";
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand(Select(Columns, schema, withArchive, "seq_id > $1 and seq_id <= $2") + " order by 1 limit $3", conn);
         cmd.Parameters.AddWithValue(after);
         cmd.Parameters.AddWithValue(upTo);
         cmd.Parameters.AddWithValue(limit);
@@ -49,10 +53,7 @@ public static class EventLeafSource
     /// </summary>
     public static async Task<List<LeafHash>> ReadHashesAsync(NpgsqlConnection conn, string schema, bool withArchive, long after, long upTo, int limit, CancellationToken ct)
     {
-        var sql = $"select {HashColumns} from {schema}.mt_events where seq_id > $1 and seq_id <= $2";
-        if (withArchive) sql += $" union all select {HashColumns} from {schema}.{IntegrityTables.Archive} where seq_id > $1 and seq_id <= $2";
-        sql += " order by 1 limit $3";
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand(Select(HashColumns, schema, withArchive, "seq_id > $1 and seq_id <= $2") + " order by 1 limit $3", conn);
         cmd.Parameters.AddWithValue(after);
         cmd.Parameters.AddWithValue(upTo);
         cmd.Parameters.AddWithValue(limit);
@@ -63,10 +64,7 @@ public static class EventLeafSource
     public static async Task<List<LeafHash>> ReadHashesAsync(NpgsqlConnection conn, string schema, bool withArchive, long[] seqs, CancellationToken ct)
     {
         if (seqs.Length == 0) return [];
-        var sql = $"select {HashColumns} from {schema}.mt_events where seq_id = any($1)";
-        if (withArchive) sql += $" union all select {HashColumns} from {schema}.{IntegrityTables.Archive} where seq_id = any($1)";
-        sql += " order by 1";
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand(Select(HashColumns, schema, withArchive, "seq_id = any($1)") + " order by 1", conn);
         cmd.Parameters.AddWithValue(seqs);
         return await HashRowsAsync(cmd, ct);
     }
@@ -155,11 +153,7 @@ public static class EventLeafSource
     public static async Task<EventLeaf?> FindAsync(NpgsqlConnection conn, string schema, long? seq, Guid? id, CancellationToken ct)
     {
         var withArchive = await ArchiveExistsAsync(conn, schema, ct);
-        var where = seq != null ? "seq_id = $1" : "id = $1";
-        var sql = $"select {Columns} from {schema}.mt_events where {where}";
-        if (withArchive) sql += $" union all select {Columns} from {schema}.{IntegrityTables.Archive} where {where}";
-        sql += " order by 1 limit 1";
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand(Select(Columns, schema, withArchive, seq != null ? "seq_id = $1" : "id = $1") + " order by 1 limit 1", conn);
         if (seq != null) cmd.Parameters.AddWithValue(seq.Value); else cmd.Parameters.AddWithValue(id!.Value);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? Read(r) : null;

@@ -83,8 +83,7 @@ public sealed class EventBatchWriter
         await _store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var conn = _store.Storage.Database.CreateConnection();
         await conn.OpenAsync(ct);
-        if (_writeLeaves)
-            await UncompressedStorage.EnsureAsync(conn, _schema, WrittenLeaves.Table, ["seq_ids", "event_ids", "leaf_hashes"], ct);
+        if (_writeLeaves) await WrittenLeaves.EnsureStorageAsync(conn, _schema, ct);
         foreach (var (table, columns) in new[] { ("mt_events", EventColumns), ("mt_streams", StreamColumns) })
         {
             await using var cmd = new NpgsqlCommand("""
@@ -256,57 +255,42 @@ public sealed class EventBatchWriter
             await w.CompleteAsync(ct);
         }
 
-        var leafSeqs = new List<long>();
-        var leafIds = new List<Guid>();
-        var leafHashes = _writeLeaves ? System.Buffers.ArrayPool<byte>.Shared.Rent(events.Count * LogControl.Integrity.MerkleTree.HashSize) : [];
+        var leaves = _writeLeaves ? new WrittenLeaves.Batch() : null;
         var micros = now.ToUnixTimeTicks() / 10;
-        try
+
+        // Synchronous writes: the importer buffers rows and only touches the socket when its buffer fills,
+        // so per-column async state machines would cost more than they save on this hot path.
+        await using (var w = await conn.BeginBinaryImportAsync(
+                         $"copy {_schema}.mt_events ({string.Join(", ", EventColumns)}) from stdin (format binary)", ct))
         {
-            // Synchronous writes: the importer buffers rows and only touches the socket when its buffer fills,
-            // so per-column async state machines would cost more than they save on this hot path.
-            await using (var w = await conn.BeginBinaryImportAsync(
-                             $"copy {_schema}.mt_events ({string.Join(", ", EventColumns)}) from stdin (format binary)", ct))
+            for (var i = 0; i < events.Count; i++)
             {
-                for (var i = 0; i < events.Count; i++)
+                var e = events[i];
+                var (alias, dotnet, aliasUtf8) = TypeInfo(e.Data.GetType());
+                w.StartRow();
+                w.Write(sequences[i], NpgsqlDbType.Bigint);
+                w.Write(e.Id, NpgsqlDbType.Uuid);
+                w.Write(streamId, NpgsqlDbType.Uuid);
+                w.Write((long)(i + 1), NpgsqlDbType.Bigint);
+                if (e.Binary != null)
                 {
-                    var e = events[i];
-                    var (alias, dotnet, aliasUtf8) = TypeInfo(e.Data.GetType());
-                    w.StartRow();
-                    w.Write(sequences[i], NpgsqlDbType.Bigint);
-                    w.Write(e.Id, NpgsqlDbType.Uuid);
-                    w.Write(streamId, NpgsqlDbType.Uuid);
-                    w.Write((long)(i + 1), NpgsqlDbType.Bigint);
-                    if (e.Binary != null)
-                    {
-                        w.Write("{}", NpgsqlDbType.Jsonb);   // Marten's placeholder for binary payloads
-                        w.Write(e.Binary, NpgsqlDbType.Bytea);
-                    }
-                    else
-                    {
-                        w.Write(_serializer.ToJson(e.Data), NpgsqlDbType.Jsonb);
-                        w.WriteNull();
-                    }
-                    w.Write(alias, NpgsqlDbType.Varchar);
-                    w.Write(timestamp, NpgsqlDbType.TimestampTz);
-                    w.Write("*DEFAULT*", NpgsqlDbType.Varchar);
-                    w.Write(dotnet, NpgsqlDbType.Varchar);
-                    w.Write(false, NpgsqlDbType.Boolean);
-                    if (_writeLeaves && e.Binary != null)
-                    {
-                        // Every field of a binary event's leaf is in hand; its data column is only Marten's placeholder.
-                        LogControl.Integrity.EventLeaf.Hash(leafHashes.AsSpan(leafSeqs.Count * LogControl.Integrity.MerkleTree.HashSize),
-                            sequences[i], e.Id, streamId, i + 1, micros, aliasUtf8, default, false, e.Binary, true);
-                        leafSeqs.Add(sequences[i]);
-                        leafIds.Add(e.Id);
-                    }
+                    w.Write("{}", NpgsqlDbType.Jsonb);   // Marten's placeholder for binary payloads
+                    w.Write(e.Binary, NpgsqlDbType.Bytea);
+                    leaves?.Add(sequences[i], e.Id, streamId, i + 1, micros, aliasUtf8, e.Binary);
                 }
-                await w.CompleteAsync(ct);
+                else
+                {
+                    w.Write(_serializer.ToJson(e.Data), NpgsqlDbType.Jsonb);
+                    w.WriteNull();
+                }
+                w.Write(alias, NpgsqlDbType.Varchar);
+                w.Write(timestamp, NpgsqlDbType.TimestampTz);
+                w.Write("*DEFAULT*", NpgsqlDbType.Varchar);
+                w.Write(dotnet, NpgsqlDbType.Varchar);
+                w.Write(false, NpgsqlDbType.Boolean);
             }
-            if (_writeLeaves) await WrittenLeaves.WriteAsync(conn, _schema, leafSeqs, leafIds, leafHashes, ct);
+            await w.CompleteAsync(ct);
         }
-        finally
-        {
-            if (_writeLeaves) System.Buffers.ArrayPool<byte>.Shared.Return(leafHashes);
-        }
+        if (leaves != null) await leaves.WriteAsync(conn, _schema, ct);
     }
 }

@@ -28,24 +28,42 @@ public static class WrittenLeaves
         return table;
     }
 
-    /// <summary>Writes the leaves of one batch's binary events (<paramref name="seqs"/> ascending).</summary>
-    internal static async Task WriteAsync(NpgsqlConnection conn, string schema, List<long> seqs, List<Guid> ids, byte[] hashes, CancellationToken ct)
+    /// <summary>Stored uncompressed: hashes do not compress (see <see cref="UncompressedStorage"/>).</summary>
+    public static Task EnsureStorageAsync(NpgsqlConnection conn, string schema, CancellationToken ct) =>
+        UncompressedStorage.EnsureAsync(conn, schema, Table, ["seq_ids", "event_ids", "leaf_hashes"], ct);
+
+    /// <summary>The leaves of one batch's binary events, packed as they are stored, added in ascending sequence order.</summary>
+    internal sealed class Batch
     {
-        if (seqs.Count == 0) return;
-        await using var cmd = new NpgsqlCommand(
-            $"insert into {schema}.{Table} (first_seq, last_seq, seq_ids, event_ids, leaf_hashes) values ($1, $2, $3, $4, $5)", conn);
-        cmd.Parameters.AddWithValue(seqs[0]);
-        cmd.Parameters.AddWithValue(seqs[^1]);
-        var packedSeqs = new byte[seqs.Count * 8];
-        var packedIds = new byte[ids.Count * 16];
-        for (var i = 0; i < seqs.Count; i++)
+        private readonly System.Buffers.ArrayBufferWriter<byte> _seqs = new();
+        private readonly System.Buffers.ArrayBufferWriter<byte> _ids = new();
+        private readonly System.Buffers.ArrayBufferWriter<byte> _hashes = new();
+        private long _first, _last;
+
+        /// <summary>Hashes the leaf of a binary event from the fields it is written with; its jsonb data is only Marten's placeholder.</summary>
+        public void Add(long seq, Guid id, Guid streamId, long version, long timestampMicros, ReadOnlySpan<byte> typeUtf8, byte[] binary)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(packedSeqs.AsSpan(i * 8), seqs[i]);
-            ids[i].TryWriteBytes(packedIds.AsSpan(i * 16), bigEndian: true, out _);
+            EventLeaf.Hash(_hashes.GetSpan(MerkleTree.HashSize), seq, id, streamId, version, timestampMicros, typeUtf8, default, false, binary, true);
+            _hashes.Advance(MerkleTree.HashSize);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(_seqs.GetSpan(8), seq);
+            _seqs.Advance(8);
+            id.TryWriteBytes(_ids.GetSpan(16), bigEndian: true, out _);
+            _ids.Advance(16);
+            if (_seqs.WrittenCount == 8) _first = seq;
+            _last = seq;
         }
-        cmd.Parameters.AddWithValue(packedSeqs);
-        cmd.Parameters.AddWithValue(packedIds);
-        cmd.Parameters.AddWithValue(hashes.AsMemory(0, seqs.Count * MerkleTree.HashSize).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+
+        public async Task WriteAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
+        {
+            if (_seqs.WrittenCount == 0) return;
+            await using var cmd = new NpgsqlCommand(
+                $"insert into {schema}.{Table} (first_seq, last_seq, seq_ids, event_ids, leaf_hashes) values ($1, $2, $3, $4, $5)", conn);
+            cmd.Parameters.AddWithValue(_first);
+            cmd.Parameters.AddWithValue(_last);
+            cmd.Parameters.AddWithValue(_seqs.WrittenMemory.ToArray());
+            cmd.Parameters.AddWithValue(_ids.WrittenMemory.ToArray());
+            cmd.Parameters.AddWithValue(_hashes.WrittenMemory.ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 }
