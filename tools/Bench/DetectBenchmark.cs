@@ -25,19 +25,13 @@ public static class DetectBenchmark
 
     public static async Task<int> RunAsync(string[] a)
     {
-        string? Get(string n) { var i = Array.IndexOf(a, "--" + n); return i >= 0 && i + 1 < a.Length ? a[i + 1] : null; }
-        var scale = Get("scale") ?? "medium";
-        var seed = int.Parse(Get("seed") ?? "1");
-        var rate = int.Parse(Get("rate") ?? "2000");
-        var lagSeconds = int.Parse(Get("lag-seconds") ?? "60");
-        var server = await DatabaseSelection.ResolveAsync(Get("db"), m => Console.Error.WriteLine(m));
+        var scale = a.Option("scale") ?? "medium";
+        var seed = int.Parse(a.Option("seed") ?? "1");
+        var rate = int.Parse(a.Option("rate") ?? "2000");
+        var lagSeconds = int.Parse(a.Option("lag-seconds") ?? "60");
+        var server = await DatabaseSelection.ResolveAsync(a.Option("db"), m => Console.Error.WriteLine(m));
 
-        var data = Path.Combine(LogControlPaths.RepoRoot, "artifacts", "bench", $"detect-{scale}-{seed}");
-        if (!File.Exists(Path.Combine(data, "manifest.json")))
-        {
-            Console.Error.WriteLine($"generating {scale} municipality (seed {seed})...");
-            GeneratorBridge.Generate(data, seed, scale);
-        }
+        var data = GeneratorBridge.Municipality(scale, seed);
         var labels = File.ReadLines(Path.Combine(data, "labels.ndjson")).Where(l => l.Length > 0).Select(ParseLabel).ToList();
         Console.WriteLine($"input: {scale} municipality, seed {seed} ({data}); {labels.Count(l => l.Primary)} labelled incidents");
 

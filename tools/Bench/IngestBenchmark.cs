@@ -78,9 +78,8 @@ public static class IngestBenchmark
     {
         public static Options Parse(string[] a)
         {
-            string? Get(string n) { var i = Array.IndexOf(a, "--" + n); return i >= 0 && i + 1 < a.Length ? a[i + 1] : null; }
-            return new Options(long.Parse(Get("rows") ?? "2000000"), double.Parse(Get("rss-gb") ?? "2", System.Globalization.CultureInfo.InvariantCulture),
-                int.Parse(Get("writers") ?? new IngestOptions().Writers.ToString()), Get("db"));
+            return new Options(long.Parse(a.Option("rows") ?? "2000000"), double.Parse(a.Option("rss-gb") ?? "2", System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(a.Option("writers") ?? new IngestOptions().Writers.ToString()), a.Option("db"));
         }
     }
 

@@ -19,17 +19,11 @@ public static class IntegrityBenchmark
 {
     public static async Task<int> RunAsync(string[] a)
     {
-        string? Get(string n) { var i = Array.IndexOf(a, "--" + n); return i >= 0 && i + 1 < a.Length ? a[i + 1] : null; }
-        var scale = Get("scale") ?? "medium";
-        var seed = int.Parse(Get("seed") ?? "1");
-        var rounds = int.Parse(Get("rounds") ?? "2");
-        var server = await DatabaseSelection.ResolveAsync(Get("db"), m => Console.Error.WriteLine(m));
-        var data = Path.Combine(LogControlPaths.RepoRoot, "artifacts", "bench", $"detect-{scale}-{seed}");
-        if (!File.Exists(Path.Combine(data, "manifest.json")))
-        {
-            Console.Error.WriteLine($"generating {scale} municipality (seed {seed})...");
-            GeneratorBridge.Generate(data, seed, scale);
-        }
+        var scale = a.Option("scale") ?? "medium";
+        var seed = int.Parse(a.Option("seed") ?? "1");
+        var rounds = int.Parse(a.Option("rounds") ?? "2");
+        var server = await DatabaseSelection.ResolveAsync(a.Option("db"), m => Console.Error.WriteLine(m));
+        var data = GeneratorBridge.Municipality(scale, seed);
         var work = Path.Combine(Path.GetTempPath(), $"lc-bench-integrity-{Guid.NewGuid():N}");
         using var signer = CheckpointSigner.LoadOrCreate(Path.Combine(work, "key"));
         Console.WriteLine($"input: {scale} municipality, seed {seed}; {rounds} rounds of off/on, alternating");

@@ -27,14 +27,13 @@ public static class ReportsBenchmark
 {
     public static async Task<int> RunAsync(string[] a)
     {
-        string? Get(string n) { var i = Array.IndexOf(a, "--" + n); return i >= 0 && i + 1 < a.Length ? a[i + 1] : null; }
-        var scale = Get("scale") ?? "large";
-        var weeks = int.Parse(Get("weeks") ?? "20");
-        var seed = int.Parse(Get("seed") ?? "1");
-        var unitCount = int.Parse(Get("units") ?? "200");
-        var runs = int.Parse(Get("runs") ?? "20");
+        var scale = a.Option("scale") ?? "large";
+        var weeks = int.Parse(a.Option("weeks") ?? "20");
+        var seed = int.Parse(a.Option("seed") ?? "1");
+        var unitCount = int.Parse(a.Option("units") ?? "200");
+        var runs = int.Parse(a.Option("runs") ?? "20");
         var keep = a.Contains("--keep");
-        var server = await DatabaseSelection.ResolveAsync(Get("db"), m => Console.Error.WriteLine(m));
+        var server = await DatabaseSelection.ResolveAsync(a.Option("db"), m => Console.Error.WriteLine(m));
 
         var data = Path.Combine(LogControlPaths.RepoRoot, "artifacts", "bench", $"reports-{scale}-{weeks}w-{seed}");
         if (!File.Exists(Path.Combine(data, "manifest.json")))
